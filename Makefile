@@ -1,0 +1,124 @@
+# The single entry point for people and CI. Every target sets up what it needs first,
+# prints progress and never waits for keyboard input.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+RASA := $(BIN)/rasa
+MODEL := models/noc-assistant.tar.gz
+SPACY_DIR := build/spacy/noc_ruler
+
+# Rasa, TensorFlow and SQLAlchemy are chatty; keep the output to what a person needs.
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PIP_NO_INPUT := 1
+# Libraries imported by Rasa print deprecation notices that nobody here can act on.
+export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::PendingDeprecationWarning
+
+# This machine's pip configuration lists local mirror folders that may be absent; pip then
+# prints one harmless line per package. Filter only those lines.
+PIP_QUIET := { grep -v "is ignored: it is neither a file nor a directory" || true; }
+# TensorFlow and absl print start-up noise on stderr; drop it, keep everything else.
+TF_QUIET := { grep -vE "^(WARNING|W0000|I0000)|oneDNN|cuda|TensorRT|cpu_feature_guard|rebuild TensorFlow" || true; }
+
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null) \
+	$(wildcard bot/nlu/*.py) $(SPACY_DIR)/.built
+
+.PHONY: help check-python setup spacy train run test lint unit validate nlu-eval conversations e2e lock clean
+
+help: ## list the targets
+	@echo "No-contact-order assistant. Targets:"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+check-python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { \
+	  echo "ERROR: Python 3.11 is required, and '$(PYTHON)' was not found."; \
+	  echo "Install Python 3.11 (Debian/Ubuntu: apt-get install python3.11 python3.11-venv; or: pyenv install 3.11)"; \
+	  echo "then run make again, or point to it: make PYTHON=/path/to/python3.11 <target>"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+	  echo "ERROR: '$(PYTHON)' is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'), but 3.11 is required."; \
+	  echo "Install Python 3.11 (Debian/Ubuntu: apt-get install python3.11 python3.11-venv; or: pyenv install 3.11)"; \
+	  echo "then run: make PYTHON=/path/to/python3.11 <target>"; exit 1; }
+
+$(VENV)/.installed: requirements.lock | check-python
+	@echo "==> Creating the virtual environment in $(VENV)/ (about 3 minutes and 2.8 GB the first time)"
+	@rm -rf $(VENV)
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --progress-bar off -r requirements.lock 2>&1 | $(PIP_QUIET)
+	@# Rasa 3.6 declares Python < 3.11 but runs on 3.11 with the numeric stack pinned above (README).
+	@$(BIN)/pip install --progress-bar off --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2 2>&1 | $(PIP_QUIET)
+	@touch $@
+	@echo "==> Virtual environment ready"
+
+setup: check-python $(VENV)/.installed $(SPACY_DIR)/.built ## create .venv and build the spaCy pipeline
+
+$(SPACY_DIR)/.built: data/spacy/entity_patterns.yml bot/nlu/spacy_pipeline.py | $(VENV)/.installed
+	@echo "==> Building the spaCy entity-ruler pipeline into $(SPACY_DIR)/"
+	@$(BIN)/python -m bot.nlu.spacy_pipeline data/spacy/entity_patterns.yml $(SPACY_DIR)
+	@touch $@
+
+spacy: check-python $(SPACY_DIR)/.built ## build the spaCy pipeline from data/spacy/
+
+$(MODEL): $(TRAIN_INPUTS) | $(VENV)/.installed
+	@echo "==> Training the model (data, domain or config changed)"
+	@mkdir -p models
+	@start=$$(date +%s); \
+	  $(RASA) train --fixed-model-name noc-assistant --out models --quiet 2>&1 | $(TF_QUIET); \
+	  end=$$(date +%s); \
+	  test -f $(MODEL) || { echo "ERROR: training did not produce $(MODEL)"; exit 1; }; \
+	  touch $(MODEL); \
+	  echo "==> Trained in $$((end - start)) s; model $(MODEL) is $$(du -h $(MODEL) | cut -f1)"
+
+train: check-python $(MODEL) ## train a model into models/ (skips when nothing changed)
+	@echo "==> Model is current: $(MODEL) ($$(du -h $(MODEL) | cut -f1))"
+
+run: check-python $(MODEL) ## start the action server and the Rasa server on localhost
+	@$(BIN)/python -m bot.launcher
+
+lint: check-python $(VENV)/.installed ## ruff on the Python code
+	@echo "==> Lint (ruff)"
+	@$(BIN)/ruff check bot actions tests
+	@$(BIN)/ruff format --check bot actions tests
+
+unit: check-python $(SPACY_DIR)/.built ## pytest unit tests (actions, content, helpers)
+	@echo "==> Unit tests"
+	@$(BIN)/pytest -q tests/unit
+
+validate: check-python $(VENV)/.installed ## rasa data validate --fail-on-warnings
+	@echo "==> rasa data validate"
+	@$(RASA) data validate --fail-on-warnings --quiet
+
+nlu-eval: check-python $(MODEL) ## held-out NLU test set: macro F1 >= 0.95, report_danger recall 1.0
+	@echo "==> NLU evaluation on the held-out set"
+	@$(BIN)/python -m tests.nlu.evaluate --model $(MODEL) tests/nlu/test_nlu.yml
+
+conversations: check-python $(MODEL) ## conversation tests (Rasa test stories)
+	@echo "==> Conversation tests"
+	@rm -rf results/conversations
+	@$(RASA) test core --model $(MODEL) --stories tests/conversations --fail-on-prediction-errors \
+	  --out results/conversations --quiet 2>&1 | $(TF_QUIET) || { \
+	  echo "Conversation tests failed; see results/conversations/failed_test_stories.yml"; \
+	  cat results/conversations/failed_test_stories.yml 2>/dev/null | head -80; exit 1; }
+
+e2e: check-python $(MODEL) ## end-to-end: real action server + Rasa server over REST
+	@echo "==> End-to-end tests against running servers"
+	@$(BIN)/pytest -q tests/e2e
+
+test: check-python setup lint unit validate $(MODEL) nlu-eval conversations e2e ## every check
+	@echo "==> All checks passed"
+
+lock: check-python ## re-resolve requirements.in into requirements.lock
+	@rm -rf build/lockvenv && $(PYTHON) -m venv build/lockvenv
+	@build/lockvenv/bin/pip install --progress-bar off -r requirements.in 2>&1 | $(PIP_QUIET)
+	@{ head -3 requirements.lock; build/lockvenv/bin/pip freeze --all --exclude pip; } > requirements.lock.new
+	@mv requirements.lock.new requirements.lock && rm -rf build/lockvenv
+	@echo "==> requirements.lock updated"
+
+clean: ## remove build output and models (keeps .venv and var/)
+	rm -rf build models results .pytest_cache
