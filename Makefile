@@ -105,6 +105,8 @@ conversations: check-python $(MODEL) ## conversation tests (Rasa test stories)
 	  --out results/conversations --quiet 2>&1 | $(TF_QUIET) || { \
 	  echo "Conversation tests failed; see results/conversations/failed_test_stories.yml"; \
 	  cat results/conversations/failed_test_stories.yml 2>/dev/null | head -80; exit 1; }
+	@$(BIN)/python -c "import json; r = json.load(open('results/conversations/story_report.json'))['conversation_accuracy']; \
+	  print(f\"    conversation tests: {r['correct']} of {r['total']} stories correct, {r['with_warnings']} with warnings\")"
 
 e2e: check-python $(MODEL) ## end-to-end: real action server + Rasa server over REST
 	@echo "==> End-to-end tests against running servers"

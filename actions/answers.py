@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -30,12 +30,12 @@ def send_answer(dispatcher: CollectingDispatcher, answer: Answer) -> None:
 class ActionAnswerQuestion(Action):
     """Answers every FAQ topic, booking and handoff, and the role / order-type follow-ups."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_question"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         texts = content()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         role = tracker.get_slot("role")
@@ -50,7 +50,7 @@ class ActionAnswerQuestion(Action):
                 label = texts.prompts["order_labels"].get(order_type or "unknown")
                 dispatcher.utter_message(text=texts.prompt("order_thanks", order_label=label))
                 return [SlotSet("order_type_asked", True)]
-            dispatcher.utter_message(response="utter_default")
+            dispatcher.utter_message(text=texts.prompt("core_fallback"))
             return []
 
         if texts.needs_role_question(topic, role, bool(tracker.get_slot("role_asked"))):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content.answers import content
@@ -23,12 +24,12 @@ class ActionClarify(Action):
     frightened person "did you mean...?" wastes the turn that matters most.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_clarify"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         texts = content()
         ranking = tracker.latest_message.get("intent_ranking") or []
 
@@ -40,10 +41,29 @@ class ActionClarify(Action):
 
         choices = likeliest_intents(ranking, texts.topics)
         if consecutive_fallbacks(tracker.events) >= 2 or not choices:
-            dispatcher.utter_message(text=texts.prompt("other_help"), buttons=list(texts.buttons(["book"])))
+            dispatcher.utter_message(
+                text=texts.prompt("other_help"), buttons=list(texts.buttons(["book"]))
+            )
             return []
 
         buttons = [{"title": texts.topics[name].label, "payload": f"/{name}"} for name in choices]
         buttons.append({"title": texts.prompt("clarify_other"), "payload": "/out_of_scope"})
         dispatcher.utter_message(text=texts.prompt("clarify"), buttons=buttons)
         return []
+
+
+class ActionDefaultFallback(Action):
+    """When the dialogue policy is unsure what to do next: a safe, honest reply.
+
+    The user's message is reverted so the unclear turn does not steer what the policy predicts
+    next, as Rasa's own default fallback does.
+    """
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        dispatcher.utter_message(text=content().prompt("core_fallback"))
+        return [UserUtteranceReverted()]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -16,12 +16,12 @@ def source_lines(tags: List[str], catalogue: Dict[str, Dict[str, str]]) -> List[
 
 
 class ActionShowSources(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_show_sources"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         texts = content()
         topic = tracker.get_slot("last_topic")
         lines = source_lines(tracker.get_slot("last_sources") or [], texts.sources)

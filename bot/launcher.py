@@ -66,16 +66,17 @@ class Stack:
     def start_process(self, name: str) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.config.tracker_db.parent.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(
-            self.commands()[name],
-            cwd=ROOT,
-            env=self.env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        # The child keeps its own copy of the log file descriptor; ours can close at once.
+        with open(self.log_dir / f"{name}.log", "ab") as log:
+            self.processes[name] = subprocess.Popen(
+                self.commands()[name],
+                cwd=ROOT,
+                env=self.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
 
     def stop_process(self, name: str, timeout: float = 20) -> None:
         process = self.processes.pop(name, None)

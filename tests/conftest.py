@@ -59,7 +59,9 @@ def make_tracker(
         "text": text,
     }
     all_events = list(events or []) + [{"event": "user", "text": text, "parse_data": latest}]
-    return Tracker("test-user", dict(slots or {}), latest, all_events, False, None, {}, "action_listen")
+    return Tracker(
+        "test-user", dict(slots or {}), latest, all_events, False, None, {}, "action_listen"
+    )
 
 
 @pytest.fixture

@@ -130,7 +130,7 @@ class Content:
         self.sources: Dict[str, Dict[str, str]] = sources["sources"]
 
     @classmethod
-    def load(cls) -> "Content":
+    def load(cls) -> Content:
         return cls(_read("answers.yml"), _read("prompts.yml"), _read("sources.yml"))
 
     # --- lookups -------------------------------------------------------------------------
@@ -205,7 +205,9 @@ class Content:
         )
 
     def _bubble(self, text: str, button_names: Sequence[str], firm_contact: str) -> Bubble:
-        return Bubble(text.replace("{firm_contact}", firm_contact).strip(), self.buttons(button_names))
+        return Bubble(
+            text.replace("{firm_contact}", firm_contact).strip(), self.buttons(button_names)
+        )
 
     @staticmethod
     def _pick(group: Optional[ChoiceGroup], role: Optional[str], order: str) -> Optional[Variant]:

@@ -9,7 +9,7 @@ The choice of span is a pure function, ``choose_entities``, so tests reach it wi
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, NamedTuple, Text
+from typing import Any, Dict, Iterable, List, NamedTuple
 
 from bot.nlu.spacy_pipeline import LABEL_SEPARATOR, SPANS_KEY
 
@@ -36,8 +36,10 @@ def choose_entities(spans: Iterable[RulerSpan]) -> List[Dict[str, Any]]:
             continue
         current = best.get(entity)
         length = span.end - span.start
-        if current is None or length > current.end - current.start or (
-            length == current.end - current.start and span.start >= current.start
+        if (
+            current is None
+            or length > current.end - current.start
+            or (length == current.end - current.start and span.start >= current.start)
         ):
             best[entity] = span
     entities = []
@@ -77,9 +79,7 @@ except ImportError:  # pragma: no cover - only in environments without Rasa
 
 if GraphComponent is not None:
 
-    @DefaultV1Recipe.register(
-        [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-    )
+    @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
     class RoleAndOrderExtractor(GraphComponent, EntityExtractorMixin):
         """Adds `role` and `order_type` entities found by the spaCy span ruler."""
 
@@ -90,11 +90,11 @@ if GraphComponent is not None:
         @classmethod
         def create(
             cls,
-            config: Dict[Text, Any],
+            config: Dict[str, Any],
             model_storage: ModelStorage,
             resource: Resource,
             execution_context: ExecutionContext,
-        ) -> "RoleAndOrderExtractor":
+        ) -> RoleAndOrderExtractor:
             return cls()
 
         def process(self, messages: List[Message]) -> List[Message]:

@@ -65,7 +65,9 @@ async def test_order_type_question_comes_once(dispatcher, tracker_for):
     assert slots_set(events)["order_type_asked"] is True
 
     dispatcher.messages.clear()
-    tracker = tracker_for("ask_breach_consequences", slots={"role": "accused", "order_type_asked": True})
+    tracker = tracker_for(
+        "ask_breach_consequences", slots={"role": "accused", "order_type_asked": True}
+    )
     events = await run(ActionAnswerQuestion(), dispatcher, tracker)
     assert not any("inform_order_type" in p for p in payloads(dispatcher.messages))
     assert "order_type_asked" not in slots_set(events)
@@ -74,7 +76,11 @@ async def test_order_type_question_comes_once(dispatcher, tracker_for):
 async def test_picking_an_order_type_answers_the_last_topic_again(dispatcher, tracker_for):
     tracker = tracker_for(
         "inform_order_type",
-        slots={"role": "accused", "order_type": "probation", "last_topic": "ask_breach_consequences"},
+        slots={
+            "role": "accused",
+            "order_type": "probation",
+            "last_topic": "ask_breach_consequences",
+        },
     )
     await run(ActionAnswerQuestion(), dispatcher, tracker)
     assert "up to 4 years" in dispatcher.messages[0]["text"]
@@ -95,7 +101,9 @@ async def test_disclaimer_once_per_conversation(dispatcher, tracker_for):
     assert "not legal advice" in dispatcher.messages[-1]["text"]
 
     dispatcher.messages.clear()
-    earlier = [{"event": "bot", "text": "Hi. ... not legal advice. If you are in danger, call 911."}]
+    earlier = [
+        {"event": "bot", "text": "Hi. ... not legal advice. If you are in danger, call 911."}
+    ]
     tracker = tracker_for("ask_who_decides", slots={"order_type": "bail_condition"}, events=earlier)
     await run(ActionAnswerQuestion(), dispatcher, tracker)
     assert all("not legal advice" not in m["text"] for m in dispatcher.messages)
@@ -103,7 +111,11 @@ async def test_disclaimer_once_per_conversation(dispatcher, tracker_for):
 
 async def test_firm_contact_comes_from_the_environment(dispatcher, tracker_for, monkeypatch):
     monkeypatch.setenv("NOC_FIRM_PHONE", "416-555-0199")
-    await run(ActionAnswerQuestion(), dispatcher, tracker_for("book_consultation", slots={"role": "accused"}))
+    await run(
+        ActionAnswerQuestion(),
+        dispatcher,
+        tracker_for("book_consultation", slots={"role": "accused"}),
+    )
     assert "416-555-0199" in dispatcher.messages[0]["text"]
 
 
@@ -117,12 +129,18 @@ RANKING = [
 
 async def test_clarify_offers_the_two_likeliest_topics(dispatcher, tracker_for):
     await run(ActionClarify(), dispatcher, tracker_for("nlu_fallback", ranking=RANKING))
-    assert payloads(dispatcher.messages) == ["/ask_how_to_lift", "/ask_lift_timeline", "/out_of_scope"]
+    assert payloads(dispatcher.messages) == [
+        "/ask_how_to_lift",
+        "/ask_lift_timeline",
+        "/out_of_scope",
+    ]
 
 
 async def test_second_miss_in_a_row_offers_other_help(dispatcher, tracker_for):
     before = [{"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}}]
-    await run(ActionClarify(), dispatcher, tracker_for("nlu_fallback", ranking=RANKING, events=before))
+    await run(
+        ActionClarify(), dispatcher, tracker_for("nlu_fallback", ranking=RANKING, events=before)
+    )
     assert "911" in dispatcher.messages[0]["text"]
     assert payloads(dispatcher.messages) == ["/book_consultation"]
 
@@ -150,3 +168,11 @@ async def test_sources_before_any_answer(dispatcher, tracker_for):
 def test_source_lines_skip_unknown_tags():
     catalogue = {"A": {"title": "T", "url": "https://x"}}
     assert source_lines(["A", "nope"], catalogue) == ["- T: https://x"]
+
+
+async def test_core_fallback_is_safe_and_reverts_the_turn(dispatcher, tracker_for):
+    from actions.clarify import ActionDefaultFallback
+
+    events = await run(ActionDefaultFallback(), dispatcher, tracker_for("greet"))
+    assert "911" in dispatcher.messages[0]["text"]
+    assert events == [{"event": "rewind", "timestamp": None}]

@@ -53,7 +53,9 @@ def test_a_protected_person_hears_the_firm_acts_for_the_accused_when_asking_for_
 
 def test_the_victim_cannot_drop_it_whoever_asks(texts):
     for role in (None,) + ROLES:
-        answer = texts.compose("ask_victim_drop_order", role, "bail_condition", may_ask_order_type=False)
+        answer = texts.compose(
+            "ask_victim_drop_order", role, "bail_condition", may_ask_order_type=False
+        )
         assert joined(answer).startswith("No."), role
 
 
@@ -109,7 +111,10 @@ def test_unknown_order_type_answers_for_bail_and_asks_once(texts):
     first = texts.compose("ask_how_to_lift", "accused", None, may_ask_order_type=True)
     assert first.order_type_used == "bail_condition"
     assert first.asked_order_type
-    assert [b["title"] for b in first.bubbles[-1].buttons][:2] == ["Bail condition", "Police undertaking"]
+    assert [b["title"] for b in first.bubbles[-1].buttons][:2] == [
+        "Bail condition",
+        "Police undertaking",
+    ]
     later = texts.compose("ask_how_to_lift", "accused", None, may_ask_order_type=False)
     assert not later.asked_order_type
     assert len(later.bubbles) == 2
@@ -135,7 +140,9 @@ def test_contact_answers_carry_the_three_contact_points(texts):
 def test_disclaimer_is_added_only_when_asked_for(texts):
     with_it = texts.compose("ask_who_decides", "accused", "bail_condition",
                             may_ask_order_type=False, with_disclaimer=True)  # fmt: skip
-    without = texts.compose("ask_who_decides", "accused", "bail_condition", may_ask_order_type=False)
+    without = texts.compose(
+        "ask_who_decides", "accused", "bail_condition", may_ask_order_type=False
+    )
     assert "not legal advice" in with_it.bubbles[-1].text
     assert "not legal advice" not in joined(without)
 

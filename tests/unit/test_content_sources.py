@@ -42,7 +42,9 @@ def test_every_legal_core_answer_cites_something(texts):
 
 
 def test_safety_responses_carry_sources_and_a_review_date(texts, domain_yaml):
-    safety = [n for n in domain_yaml["responses"] if n.startswith(("utter_danger", "utter_pressure"))]
+    safety = [
+        n for n in domain_yaml["responses"] if n.startswith(("utter_danger", "utter_pressure"))
+    ]
     assert len(safety) >= 4
     for name in safety:
         for variant in domain_yaml["responses"][name]:

@@ -28,7 +28,11 @@ def test_likeliest_intents_keeps_order_and_skips_what_cannot_be_offered():
 def test_safety_wins_among_the_top_two_guesses():
     ranking = [{"name": "nlu_fallback"}, {"name": "ask_mutual_contact"}, {"name": "report_danger"}]
     assert safety_intent_in_doubt(ranking) == "report_danger"
-    ranking = [{"name": "ask_mutual_contact"}, {"name": "ask_how_to_lift"}, {"name": "report_danger"}]
+    ranking = [
+        {"name": "ask_mutual_contact"},
+        {"name": "ask_how_to_lift"},
+        {"name": "report_danger"},
+    ]
     assert safety_intent_in_doubt(ranking) is None
 
 

@@ -29,7 +29,10 @@ def extract(nlp, text):
         ("he's not allowed to contact me anymore", {"role": "protected_person"}),
         ("my bail says no contact with my ex", {"role": "accused", "order_type": "bail_condition"}),
         ("Im on bail and she keeps calling", {"role": "accused", "order_type": "bail_condition"}),
-        ("my son was charged and has a non-com", {"role": "family_member", "order_type": "bail_condition"}),
+        (
+            "my son was charged and has a non-com",
+            {"role": "family_member", "order_type": "bail_condition"},
+        ),
         ("I'm his surety, what happens if he breaches", {"role": "surety"}),
         ("can the crown lift a PEACE BOND", {"order_type": "peace_bond"}),
         ("it's a family court restraining order", {"order_type": "restraining_order"}),
@@ -57,7 +60,7 @@ def test_malformed_labels_are_ignored():
     assert choose_entities([RulerSpan("nonsense", 0, 3), RulerSpan("role:", 0, 3)]) == []
 
 
-def test_no_phrase_points_to_two_values(nlp):
+def test_no_phrase_points_to_two_values():
     seen = {}
     for entity, values in load_patterns(PATTERNS).items():
         for value, phrases in values.items():

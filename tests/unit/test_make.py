@@ -24,8 +24,7 @@ def test_wrong_python_version_is_named(tmp_path):
     # A stand-in interpreter that answers the Makefile's two questions as Python 3.9 would.
     fake = tmp_path / "python3.9"
     fake.write_text(
-        "#!/bin/sh\n"
-        "case \"$2\" in *version_info*) exit 1;; *python_version*) echo 3.9.18;; esac\n"
+        "#!/bin/sh\n" 'case "$2" in *version_info*) exit 1;; *python_version*) echo 3.9.18;; esac\n'
     )
     fake.chmod(0o755)
     result = run_make(str(fake), "test")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-PHONE = re.compile(r"(?<![\w-])(?:1-)?\d{3}-\d{3}-\d{4}\b|#SAFE|#\d{4}|\b9-8-8\b|\b911\b|\b686868\b")
+PHONE = re.compile(
+    r"(?<![\w-])(?:1-)?\d{3}-\d{3}-\d{4}\b|#SAFE|#\d{4}|\b9-8-8\b|\b911\b|\b686868\b"
+)
 
 
 def numbers_in(text: str) -> set[str]:

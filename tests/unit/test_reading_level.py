@@ -13,7 +13,9 @@ import textstat
 
 MAX_GRADE = 10.0
 TARGET_MEDIAN = 8.0
-NOT_PROSE = re.compile(r"https?://\S+|\b[\w.]+\.(?:info|ca|org|com)\b|#?\+?\d[\d\-() ]{2,}\d|\{\w+\}")
+NOT_PROSE = re.compile(
+    r"https?://\S+|\b[\w.]+\.(?:info|ca|org|com)\b|#?\+?\d[\d\-() ]{2,}\d|\{\w+\}"
+)
 
 
 def grade(text: str) -> float:

@@ -1,0 +1,120 @@
+"""End to end: the real action server and Rasa server, talked to over the REST channel.
+
+The servers run on free loopback ports with their own SQLite tracker store in a temporary
+folder, so the test never touches a developer's running `make run` or its data.
+"""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import uuid
+
+import pytest
+import requests
+
+from bot import settings
+from bot.launcher import Stack
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("e2e")
+    config = settings.load()
+    config = type(config)(
+        **{
+            **config.__dict__,
+            "rasa_port": free_port(),
+            "action_port": free_port(),
+            "data_dir": data_dir,
+            "tracker_db": data_dir / "tracker.db",
+            "firm_phone": "",
+        }
+    )
+    running = Stack(config, log_dir=data_dir / "logs")
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
+def say(stack: Stack, sender: str, message: str):
+    reply = requests.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": message},
+        timeout=30,
+    )
+    assert reply.status_code == 200
+    return reply.json()
+
+
+def texts(replies) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def payloads(replies):
+    return [b["payload"] for r in replies for b in r.get("buttons", [])]
+
+
+def test_greeting_says_bot_information_not_advice_and_911(stack):
+    replies = say(stack, f"greet-{uuid.uuid4()}", "hello")
+    assert "automated assistant" in replies[0]["text"]
+    assert "not legal advice" in replies[0]["text"]
+    assert "911" in replies[0]["text"]
+
+
+def test_role_question_then_role_aware_answer_then_sources(stack):
+    sender = f"accused-{uuid.uuid4()}"
+    first = say(stack, sender, "can my girlfriend drop the no contact order?")
+    assert "who are you in this case" in texts(first)
+    assert '/inform_role{"role":"accused"}' in payloads(first)
+
+    answer = say(stack, sender, '/inform_role{"role":"accused"}')
+    said = texts(answer)
+    assert said.startswith("No.")
+    assert "Do not answer any contact" in said
+    assert "/book_consultation" in payloads(answer)
+
+    sources = say(stack, sender, "where does that come from?")
+    assert "Criminal Code s. 519.1" in texts(sources)
+
+
+def test_danger_gets_911_first_and_no_booking(stack):
+    replies = say(stack, f"danger-{uuid.uuid4()}", "he's outside my house right now and i'm scared")
+    assert "911" in replies[0]["text"]
+    assert "1-866-863-0511" in texts(replies)
+    assert "/book_consultation" not in payloads(replies)
+
+
+def test_protected_person_is_not_booked(stack):
+    sender = f"protected-{uuid.uuid4()}"
+    say(stack, sender, "i'm the victim and i want him to be able to contact me")
+    replies = say(stack, sender, "i want to book a consultation")
+    assert "acts only for people who are accused" in texts(replies)
+    assert "/book_consultation" not in payloads(replies)
+
+
+def test_conversation_survives_a_server_restart(stack):
+    sender = f"restart-{uuid.uuid4()}"
+    say(stack, sender, "my son was charged and has a no contact order, can the victim drop it")
+
+    stack.restart("rasa")
+
+    # The role (family member) was stored in SQLite, so the answer fits without a new question.
+    replies = say(stack, sender, "what happens if he breaks it")
+    said = texts(replies)
+    assert "who are you in this case" not in said
+    assert "must not reply to any contact" in said
+
+    with sqlite3.connect(stack.config.tracker_db) as db:
+        (count,) = db.execute(
+            "select count(*) from events where sender_id = ?", (sender,)
+        ).fetchone()
+    assert count > 10

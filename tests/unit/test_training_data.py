@@ -1,0 +1,46 @@
+"""The training data and the conversation tests cover the contract's intents as promised."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SAFETY = {"report_danger", "report_pressure"}
+CONVERSATION = {
+    "book_consultation", "inform_role", "request_human", "greet", "goodbye", "thank",
+    "affirm", "deny", "bot_challenge", "out_of_scope", "ask_sources", "inform_order_type",
+}  # fmt: skip
+
+
+def examples_per_intent(folder: Path) -> Counter:
+    counts: Counter = Counter()
+    for path in folder.glob("*.yml"):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            if "intent" in block:
+                lines = [ln for ln in block["examples"].splitlines() if ln.strip().startswith("- ")]
+                counts[block["intent"]] += len(lines)
+    return counts
+
+
+def test_every_domain_intent_has_enough_varied_examples(domain_yaml):
+    counts = examples_per_intent(ROOT / "data" / "nlu")
+    for intent in domain_yaml["intents"]:
+        minimum = 12 if intent in CONVERSATION else 30
+        assert counts[intent] >= minimum, f"{intent}: {counts[intent]} examples, need {minimum}"
+
+
+def test_faq_and_safety_intents_are_the_contract_ones(domain_yaml, texts):
+    faq = {i for i in domain_yaml["intents"] if i.startswith("ask_") and i != "ask_sources"}
+    assert faq <= set(texts.topics)
+    assert SAFETY <= set(domain_yaml["intents"])
+
+
+def test_conversation_tests_cover_every_intent(domain_yaml):
+    seen = set()
+    for path in (ROOT / "tests" / "conversations").glob("*.yml"):
+        for story in yaml.safe_load(path.read_text(encoding="utf-8"))["stories"]:
+            seen.update(step["intent"] for step in story["steps"] if "intent" in step)
+    assert set(domain_yaml["intents"]) - seen == set()
