@@ -50,9 +50,9 @@ $(VENV)/.installed: requirements.lock | check-python
 	@echo "==> Creating the virtual environment in $(VENV)/ (about 3 minutes and 2.8 GB the first time)"
 	@rm -rf $(VENV)
 	@$(PYTHON) -m venv $(VENV)
-	@$(BIN)/pip install --progress-bar off -r requirements.lock 2>&1 | $(PIP_QUIET)
+	@$(BIN)/pip install --quiet --progress-bar off -r requirements.lock 2>&1 | $(PIP_QUIET)
 	@# Rasa 3.6 declares Python < 3.11 but runs on 3.11 with the numeric stack pinned above (README).
-	@$(BIN)/pip install --progress-bar off --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2 2>&1 | $(PIP_QUIET)
+	@$(BIN)/pip install --quiet --progress-bar off --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2 2>&1 | $(PIP_QUIET)
 	@touch $@
 	@echo "==> Virtual environment ready"
 
