@@ -30,7 +30,7 @@ TF_QUIET := { grep -vE "^(WARNING|W0000|I0000)|oneDNN|cuda|TensorRT|cpu_feature_
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null) \
 	$(wildcard bot/nlu/*.py) $(SPACY_DIR)/.built
 
-.PHONY: help check-python setup spacy train run test lint unit validate nlu-eval conversations e2e lock clean
+.PHONY: help check-python setup spacy train run test lint unit validate nlu-eval safety-eval conversations e2e lock clean
 
 help: ## list the targets
 	@echo "No-contact-order assistant. Targets:"
@@ -98,6 +98,10 @@ nlu-eval: check-python $(MODEL) ## held-out NLU test set: macro F1 >= 0.95, repo
 	@echo "==> NLU evaluation on the held-out set"
 	@$(BIN)/python -m tests.nlu.evaluate --model $(MODEL) tests/nlu/test_nlu.yml
 
+safety-eval: check-python $(MODEL) ## safety set: danger and self-harm recall 1.0, false alarms printed
+	@echo "==> Safety evaluation (tests/safety/safety_set.yml)"
+	@$(BIN)/python -m tests.safety.evaluate --model $(MODEL) tests/safety/safety_set.yml
+
 conversations: check-python $(MODEL) ## conversation tests (Rasa test stories)
 	@echo "==> Conversation tests"
 	@rm -rf results/conversations
@@ -112,7 +116,7 @@ e2e: check-python $(MODEL) ## end-to-end: real action server + Rasa server over 
 	@echo "==> End-to-end tests against running servers"
 	@$(BIN)/pytest -q tests/e2e
 
-test: check-python setup lint unit validate $(MODEL) nlu-eval conversations e2e ## every check
+test: check-python setup lint unit validate $(MODEL) nlu-eval safety-eval conversations e2e ## every check
 	@echo "==> All checks passed"
 
 lock: check-python ## re-resolve requirements.in into requirements.lock

@@ -42,34 +42,47 @@ class ActionAnswerQuestion(Action):
         order_type = tracker.get_slot("order_type")
         topic = _topic_for(intent, tracker)
 
+        # The complainant guard: the first time we know the writer is the protected person, say
+        # plainly that the firm acts for accused people (text in domain.yml, SAFETY section).
+        guard_now = role == "protected_person" and not tracker.get_slot("guard_given")
+        events: List[Dict[str, Any]] = []
+        if guard_now:
+            dispatcher.utter_message(response="utter_complainant_guard")
+            events.append(SlotSet("guard_given", True))
+
         if topic is None:
             if intent == "inform_role":
-                dispatcher.utter_message(text=texts.prompts["role_thanks"].get(role or "unknown"))
-                return [SlotSet("role_asked", True)]
+                if guard_now:
+                    dispatcher.utter_message(response="utter_complainant_help")
+                else:
+                    thanks = texts.prompts["role_thanks"].get(role or "unknown")
+                    dispatcher.utter_message(text=thanks)
+                return [*events, SlotSet("role_asked", True)]
             if intent == "inform_order_type":
                 label = texts.prompts["order_labels"].get(order_type or "unknown")
                 dispatcher.utter_message(text=texts.prompt("order_thanks", order_label=label))
-                return [SlotSet("order_type_asked", True)]
+                return [*events, SlotSet("order_type_asked", True)]
             dispatcher.utter_message(text=texts.prompt("core_fallback"))
-            return []
+            return events
 
         if texts.needs_role_question(topic, role, bool(tracker.get_slot("role_asked"))):
             dispatcher.utter_message(
                 text=texts.prompt("role_question"), buttons=list(texts.buttons(["roles"]))
             )
-            return [SlotSet("role_asked", True), SlotSet("pending_topic", topic)]
+            return [*events, SlotSet("role_asked", True), SlotSet("pending_topic", topic)]
 
         config = settings.load()
         answer = texts.compose(
             topic,
             role,
             order_type,
-            may_ask_order_type=not tracker.get_slot("order_type_asked"),
+            # With the guard notice this turn, skip the order question: three bubbles at most.
+            may_ask_order_type=not tracker.get_slot("order_type_asked") and not guard_now,
             firm_contact=texts.firm_contact(config.firm_phone, config.firm_booking_url),
             with_disclaimer=not disclaimer_shown(tracker.events),
         )
         send_answer(dispatcher, answer)
-        events = [
+        events += [
             SlotSet("last_topic", topic),
             SlotSet("last_sources", list(answer.sources)),
             SlotSet("pending_topic", None),

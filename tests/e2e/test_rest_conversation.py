@@ -97,7 +97,7 @@ def test_protected_person_is_not_booked(stack):
     sender = f"protected-{uuid.uuid4()}"
     say(stack, sender, "i'm the victim and i want him to be able to contact me")
     replies = say(stack, sender, "i want to book a consultation")
-    assert "acts only for people who are accused" in texts(replies)
+    assert "represents people who are accused" in texts(replies)
     assert "/book_consultation" not in payloads(replies)
 
 
@@ -118,3 +118,42 @@ def test_conversation_survives_a_server_restart(stack):
             "select count(*) from events where sender_id = ?", (sender,)
         ).fetchone()
     assert count > 10
+
+
+def tracker_events(stack: Stack, sender: str):
+    import json
+
+    with sqlite3.connect(stack.config.tracker_db) as db:
+        rows = db.execute(
+            "select data from events where sender_id = ? order by id", (sender,)
+        ).fetchall()
+    return [json.loads(row[0]) for row in rows]
+
+
+def test_a_question_that_also_signals_danger_is_handled_as_danger_and_flagged(stack):
+    sender = f"mixed-{uuid.uuid4()}"
+    replies = say(stack, sender, "how long does it take to lift it? he's parked outside again")
+    assert "911" in replies[0]["text"]
+    assert "How long" not in texts(replies) and "no set time" not in texts(replies)
+    assert "/book_consultation" not in payloads(replies)
+    flags = [
+        e["value"] for e in tracker_events(stack, sender)
+        if e["event"] == "slot" and e["name"] == "safety_flag"
+    ]  # fmt: skip
+    assert flags == ["danger"]
+
+
+def test_self_harm_gets_988_and_911(stack):
+    replies = say(
+        stack, f"selfharm-{uuid.uuid4()}", "i can't do this anymore, i want to end my life"
+    )
+    assert "9-8-8" in replies[0]["text"] and "911" in replies[0]["text"]
+    assert "/book_consultation" not in payloads(replies)
+
+
+def test_accused_asking_to_pass_a_message_is_warned(stack):
+    sender = f"influence-{uuid.uuid4()}"
+    replies = say(stack, sender, "i'm on bail, can my sister pass a message to her for me")
+    said = texts(replies)
+    assert "can be a breach" in said
+    assert "Crown" in said

@@ -35,7 +35,8 @@ def overlap_with_training(examples, training_dir: Path) -> List[str]:
     return [text for text, _ in examples if text.strip().lower() in trained]
 
 
-async def predict(model: Path, texts: List[str]) -> List[str]:
+async def parse_all(model: Path, texts: List[str]) -> List[Dict]:
+    """The full parse of each text by the trained NLU pipeline (safety check included)."""
     import logging
 
     from rasa.core.agent import Agent
@@ -43,13 +44,12 @@ async def predict(model: Path, texts: List[str]) -> List[str]:
 
     # Rasa's structured logger prints each parsed message at debug level; keep messages out.
     configure_structlog(logging.WARNING)
-
     agent = Agent.load(str(model))
-    predictions = []
-    for text in texts:
-        parsed = await agent.parse_message(text)
-        predictions.append(parsed["intent"]["name"])
-    return predictions
+    return [await agent.parse_message(text) for text in texts]
+
+
+async def predict(model: Path, texts: List[str]) -> List[str]:
+    return [parsed["intent"]["name"] for parsed in await parse_all(model, texts)]
 
 
 def scores(gold: List[str], predicted: List[str]) -> Dict[str, Dict[str, float]]:

@@ -52,7 +52,8 @@ async def test_role_not_asked_twice(dispatcher, tracker_for):
 async def test_protected_person_gets_no_booking_and_the_crown_route(dispatcher, tracker_for):
     tracker = tracker_for("book_consultation", slots={"role": "protected_person"})
     await run(ActionAnswerQuestion(), dispatcher, tracker)
-    said = " ".join(m["text"] for m in dispatcher.messages)
+    said = " ".join(m["text"] or "" for m in dispatcher.messages)
+    assert dispatcher.messages[0]["response"] == "utter_complainant_guard"
     assert "acts only for people who are accused" in said
     assert "/book_consultation" not in payloads(dispatcher.messages)
     assert "1-888-579-2888" in said
@@ -176,3 +177,33 @@ async def test_core_fallback_is_safe_and_reverts_the_turn(dispatcher, tracker_fo
     events = await run(ActionDefaultFallback(), dispatcher, tracker_for("greet"))
     assert "911" in dispatcher.messages[0]["text"]
     assert events == [{"event": "rewind", "timestamp": None}]
+
+
+async def test_complainant_guard_comes_first_once(dispatcher, tracker_for):
+    tracker = tracker_for("ask_victim_drop_order", slots={"role": "protected_person"})
+    events = await run(ActionAnswerQuestion(), dispatcher, tracker)
+    assert dispatcher.messages[0]["response"] == "utter_complainant_guard"
+    assert len(dispatcher.messages) <= 3
+    assert slots_set(events)["guard_given"] is True
+    assert "order_type_asked" not in slots_set(events)
+
+    dispatcher.messages.clear()
+    tracker = tracker_for(
+        "ask_victim_drop_order", slots={"role": "protected_person", "guard_given": True}
+    )
+    await run(ActionAnswerQuestion(), dispatcher, tracker)
+    assert all(m.get("response") != "utter_complainant_guard" for m in dispatcher.messages)
+
+
+async def test_saying_you_are_the_protected_person_gets_guard_and_independent_help(
+    dispatcher, tracker_for
+):
+    await run(
+        ActionAnswerQuestion(),
+        dispatcher,
+        tracker_for("inform_role", slots={"role": "protected_person"}),
+    )
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_complainant_guard",
+        "utter_complainant_help",
+    ]

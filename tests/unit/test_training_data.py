@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-SAFETY = {"report_danger", "report_pressure"}
+SAFETY = {"report_danger", "report_pressure", "report_self_harm", "ask_influence_complainant"}
 CONVERSATION = {
     "book_consultation", "inform_role", "request_human", "greet", "goodbye", "thank",
     "affirm", "deny", "bot_challenge", "out_of_scope", "ask_sources", "inform_order_type",
@@ -33,7 +33,7 @@ def test_every_domain_intent_has_enough_varied_examples(domain_yaml):
 
 
 def test_faq_and_safety_intents_are_the_contract_ones(domain_yaml, texts):
-    faq = {i for i in domain_yaml["intents"] if i.startswith("ask_") and i != "ask_sources"}
+    faq = {i for i in domain_yaml["intents"] if i.startswith("ask_")} - SAFETY - {"ask_sources"}
     assert faq <= set(texts.topics)
     assert set(domain_yaml["intents"]) >= SAFETY
 
