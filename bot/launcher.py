@@ -38,7 +38,7 @@ class Stack:
 
     def env(self) -> Dict[str, str]:
         env = dict(os.environ)
-        env.update(self.config.rasa_env())
+        env.update(self.config.to_env())
         env.update(
             {
                 "PYTHONPATH": str(ROOT),
@@ -61,6 +61,8 @@ class Stack:
                      "--endpoints", str(ROOT / "endpoints.yml"),
                      "--credentials", str(ROOT / "credentials.yml"),
                      "--interface", c.host, "--port", str(c.rasa_port)],
+            # Delivers consultation requests the action server could not deliver at once.
+            "worker": [sys.executable, "-m", "bot.leads", "worker"],
         }  # fmt: skip
 
     def start_process(self, name: str) -> None:
@@ -94,6 +96,7 @@ class Stack:
             raise FileNotFoundError(f"No model at {self.config.model_path}: run `make train` first")
         self.start_process("actions")
         self.start_process("rasa")
+        self.start_process("worker")
         self.wait_ready()
 
     def stop(self) -> None:
@@ -156,6 +159,8 @@ def main() -> int:
         print(f"    REST channel:  POST {stack.rasa_url}/webhooks/rest/webhook")
         print('                   body: {"sender": "demo", "message": "can the victim drop it?"}')
         print(f"    Conversations are stored in {config.tracker_db}")
+        print(f"    Consultation requests: outbox {config.outbox_url}, delivered to "
+              f"{config.lead_destination} (python -m bot.leads list)")  # fmt: skip
         print("    Press Ctrl-C to stop.")
         while all(p.poll() is None for p in stack.processes.values()):
             time.sleep(1)

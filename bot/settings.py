@@ -40,6 +40,14 @@ class Settings:
     firm_name: str
     firm_phone: str
     firm_booking_url: str
+    firm_response_time: str
+    outbox_url: str
+    lead_destination: str
+    webhook_url: str
+    webhook_secret: str
+    clio_grow_token: str
+    clio_grow_region: str
+    clio_grow_url: str
 
     @property
     def action_endpoint_url(self) -> str:
@@ -51,6 +59,21 @@ class Settings:
             "NOC_ACTION_ENDPOINT_URL": self.action_endpoint_url,
             "NOC_TRACKER_DB": str(self.tracker_db),
         }
+
+    def to_env(self) -> dict:
+        """These settings as environment variables, for the processes the launcher starts."""
+        names = {
+            "host": "NOC_HOST", "rasa_port": "NOC_RASA_PORT", "action_port": "NOC_ACTION_PORT",
+            "data_dir": "NOC_DATA_DIR", "tracker_db": "NOC_TRACKER_DB", "model_path": "NOC_MODEL",
+            "firm_name": "NOC_FIRM_NAME", "firm_phone": "NOC_FIRM_PHONE",
+            "firm_booking_url": "NOC_FIRM_BOOKING_URL",
+            "firm_response_time": "NOC_FIRM_RESPONSE_TIME", "outbox_url": "NOC_OUTBOX_URL",
+            "lead_destination": "NOC_LEAD_DESTINATION", "webhook_url": "NOC_WEBHOOK_URL",
+            "webhook_secret": "NOC_WEBHOOK_SECRET", "clio_grow_token": "NOC_CLIO_GROW_TOKEN",
+            "clio_grow_region": "NOC_CLIO_GROW_REGION", "clio_grow_url": "NOC_CLIO_GROW_URL",
+        }  # fmt: skip
+        env = {var: str(getattr(self, field)) for field, var in names.items()}
+        return {**env, **self.rasa_env()}
 
 
 def load() -> Settings:
@@ -66,4 +89,23 @@ def load() -> Settings:
         firm_name=_env("NOC_FIRM_NAME", "the firm"),
         firm_phone=_env("NOC_FIRM_PHONE", ""),
         firm_booking_url=_env("NOC_FIRM_BOOKING_URL", ""),
+        # Said after a consultation request, e.g. "The firm usually replies within one business
+        # day." Empty by default: the assistant promises nothing the firm has not set.
+        firm_response_time=_env("NOC_FIRM_RESPONSE_TIME", ""),
+        # Consultation requests: the outbox (any SQLAlchemy URL; PostgreSQL in production, the
+        # same server as the tracker store) and where they are delivered.
+        outbox_url=_env("NOC_OUTBOX_URL", f"sqlite:///{data_dir / 'outbox.db'}"),
+        lead_destination=_destination(_env("NOC_LEAD_DESTINATION", "local")),
+        webhook_url=_env("NOC_WEBHOOK_URL", ""),
+        webhook_secret=os.environ.get("NOC_WEBHOOK_SECRET", ""),  # secret: no default
+        clio_grow_token=os.environ.get("NOC_CLIO_GROW_TOKEN", ""),  # secret: no default
+        clio_grow_region=_env("NOC_CLIO_GROW_REGION", "ca"),
+        # Only for tests and proxies: overrides the regional Clio Grow endpoint.
+        clio_grow_url=_env("NOC_CLIO_GROW_URL", ""),
     )
+
+
+def _destination(value: str) -> str:
+    if value not in ("local", "webhook", "clio_grow"):
+        raise ValueError(f"NOC_LEAD_DESTINATION must be local, webhook or clio_grow, not {value!r}")
+    return value

@@ -139,8 +139,9 @@ class Content:
         sets = self.prompts["button_sets"]
         return tuple(dict(b) for name in names for b in sets[name])
 
-    def prompt(self, name: str, **values: str) -> str:
-        return _clean(self.prompts[name]).format(**values) if values else _clean(self.prompts[name])
+    def prompt(self, key: str, /, **values: str) -> str:
+        text = _clean(self.prompts[key])
+        return text.format(**values) if values else text
 
     def firm_contact(self, phone: str, url: str) -> str:
         templates = self.prompts["firm_contact"]
@@ -250,9 +251,12 @@ class Content:
         for key, value in self.prompts.items():
             if isinstance(value, str):
                 yield f"prompts.{key}", _clean(value)
-            elif key in ("role_thanks", "firm_contact"):
+            elif key in ("role_thanks", "firm_contact", "form_errors"):
                 for sub, text in value.items():
                     yield f"prompts.{key}.{sub}", _clean(text)
+            elif key == "form_questions":
+                for sub, question in value.items():
+                    yield f"prompts.{key}.{sub}", _clean(question["text"])
 
 
 @lru_cache(maxsize=1)

@@ -6,8 +6,10 @@ folder, so the test never touches a developer's running `make run` or its data.
 
 from __future__ import annotations
 
+import json
 import socket
 import sqlite3
+import time
 import uuid
 
 import pytest
@@ -15,6 +17,13 @@ import requests
 
 from bot import settings
 from bot.launcher import Stack
+from tests.support.fake_destination import FakeDestination
+
+FAKES = {}
+
+
+def stack_fake(stack: Stack) -> FakeDestination:
+    return FAKES[id(stack)]
 
 
 def free_port() -> int:
@@ -26,6 +35,8 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("e2e")
+    fake = FakeDestination().__enter__()
+    fake.faults = ["500"]  # the first delivery attempt fails; the lead must still arrive once
     config = settings.load()
     config = type(config)(
         **{
@@ -35,14 +46,20 @@ def stack(tmp_path_factory):
             "data_dir": data_dir,
             "tracker_db": data_dir / "tracker.db",
             "firm_phone": "",
+            "outbox_url": f"sqlite:///{data_dir / 'outbox.db'}",
+            "lead_destination": "webhook",
+            "webhook_url": fake.url,
+            "webhook_secret": "e2e-secret",
         }
     )
     running = Stack(config, log_dir=data_dir / "logs")
+    FAKES[id(running)] = fake
     try:
         running.start()
         yield running
     finally:
         running.stop()
+        fake.__exit__(None, None, None)
 
 
 def say(stack: Stack, sender: str, message: str):
@@ -157,3 +174,41 @@ def test_accused_asking_to_pass_a_message_is_warned(stack):
     said = texts(replies)
     assert "can be a breach" in said
     assert "Crown" in said
+
+
+def test_booking_through_rest_is_stored_and_delivered_once(stack):
+    sender = f"booking-{uuid.uuid4()}"
+    assert "name should the firm use" in texts(
+        say(stack, sender, "i'm on bail and i want to book a consultation")
+    )
+    assert "best way to reach you" in texts(say(stack, sender, "Sam Lee"))
+    assert "10-digit" in texts(say(stack, sender, "my cell"))  # rejected, explained, asked again
+    assert "voicemail" in texts(say(stack, sender, "416 555 0123"))
+    assert "good time" in texts(say(stack, sender, "no"))
+    assert "court date" in texts(say(stack, sender, "evening"))
+    assert "Privacy" in texts(say(stack, sender, "skip"))  # the courthouse question is skipped too
+    done = texts(say(stack, sender, "yes"))
+    assert "saved" in done and "without leaving a message" in done
+
+    # The webhook stand-in failed the first attempt (HTTP 500); the worker retries.
+    deadline = time.monotonic() + 60
+    while not stack_fake(stack).leads and time.monotonic() < deadline:
+        time.sleep(0.5)
+    leads = list(stack_fake(stack).leads.values())
+    assert len(leads) == 1
+    assert leads[0]["lead"]["contact"] == "+14165550123"
+    assert leads[0]["lead"]["message_ok"] is False
+    assert "what happened" not in json.dumps(leads[0])
+
+    # The action server keeps serving after a failed delivery.
+    assert "No." in texts(say(stack, sender, "can the victim drop the order?"))
+
+
+def test_danger_mid_form_ends_it_with_911_first(stack):
+    sender = f"formdanger-{uuid.uuid4()}"
+    say(stack, sender, "my son was charged, i want to book a consultation for him")
+    replies = say(stack, sender, "wait he's outside my house right now")
+    assert "911" in replies[0]["text"]
+    assert "name should the firm use" not in texts(replies)
+    after = texts(say(stack, sender, "what happens if the order is broken"))
+    assert "name should the firm use" not in after  # the form did not resume

@@ -115,7 +115,7 @@ async def test_firm_contact_comes_from_the_environment(dispatcher, tracker_for, 
     await run(
         ActionAnswerQuestion(),
         dispatcher,
-        tracker_for("book_consultation", slots={"role": "accused"}),
+        tracker_for("request_human", slots={"role": "accused"}),
     )
     assert "416-555-0199" in dispatcher.messages[0]["text"]
 
@@ -207,3 +207,20 @@ async def test_saying_you_are_the_protected_person_gets_guard_and_independent_he
         "utter_complainant_guard",
         "utter_complainant_help",
     ]
+
+
+@pytest.mark.parametrize("role", ["accused", "family_member", "surety"])
+async def test_booking_after_the_role_question_offers_the_form(dispatcher, tracker_for, role):
+    tracker = tracker_for("inform_role", slots={"role": role, "pending_topic": "book_consultation"})
+    await run(ActionAnswerQuestion(), dispatcher, tracker)
+    assert "request for a consultation" in dispatcher.messages[0]["text"]
+    assert "/book_consultation" in payloads(dispatcher.messages)
+
+
+async def test_booking_never_opens_the_form_for_a_protected_person(dispatcher, tracker_for):
+    events = await run(
+        ActionAnswerQuestion(),
+        dispatcher,
+        tracker_for("book_consultation", slots={"role": "protected_person"}),
+    )
+    assert all(e.get("event") != "followup" for e in events)

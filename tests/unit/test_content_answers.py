@@ -151,7 +151,7 @@ def test_firm_contact_placeholder_is_filled(texts):
     contact = texts.firm_contact("416-555-0100", "https://example.test/book")
     answer = texts.compose("book_consultation", "accused", None, may_ask_order_type=False,
                            firm_contact=contact)  # fmt: skip
-    assert "416-555-0100" in answer.bubbles[0].text
+    assert "416-555-0100" in answer.bubbles[-1].text
     assert "{firm_contact}" not in joined(answer)
     assert "website" in texts.firm_contact("", "")
 

@@ -12,6 +12,7 @@ SAFETY = {"report_danger", "report_pressure", "report_self_harm", "ask_influence
 CONVERSATION = {
     "book_consultation", "inform_role", "request_human", "greet", "goodbye", "thank",
     "affirm", "deny", "bot_challenge", "out_of_scope", "ask_sources", "inform_order_type",
+    "stop_form",
 }  # fmt: skip
 
 
