@@ -30,7 +30,7 @@ TF_QUIET := { grep -vE "^(WARNING|W0000|I0000)|oneDNN|cuda|TensorRT|cpu_feature_
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null) \
 	$(wildcard bot/nlu/*.py) $(SPACY_DIR)/.built
 
-.PHONY: help check-python setup spacy train run test lint unit validate nlu-eval safety-eval conversations e2e lock clean
+.PHONY: help check-python setup spacy train run test lint postgres-bin unit validate nlu-eval safety-eval conversations e2e lock clean
 
 help: ## list the targets
 	@echo "No-contact-order assistant. Targets:"
@@ -86,7 +86,12 @@ lint: check-python $(VENV)/.installed ## ruff on the Python code
 	@$(BIN)/ruff check bot actions tests
 	@$(BIN)/ruff format --check bot actions tests
 
-unit: check-python $(SPACY_DIR)/.built ## pytest unit tests (actions, content, helpers)
+postgres-bin: ## install Debian's PostgreSQL if missing (tests start a throwaway server)
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "==> Installing PostgreSQL from Debian's packages (for the outbox tests)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+unit: check-python $(SPACY_DIR)/.built postgres-bin ## pytest unit tests (actions, content, helpers)
 	@echo "==> Unit tests"
 	@$(BIN)/pytest -q tests/unit
 

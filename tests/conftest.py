@@ -81,3 +81,15 @@ def all_bot_texts(texts, domain_yaml):
     said.extend(texts.all_texts())
     assert len(said) > 50
     return said
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A real PostgreSQL server on loopback for the whole test session."""
+    from tests.support.postgres import PostgresServer
+
+    server = PostgresServer().start()
+    try:
+        yield server.url
+    finally:
+        server.stop()

@@ -14,7 +14,7 @@ import pytest
 from bot.leads import destinations
 from bot.leads.delivery import MAX_ATTEMPTS, RetryLoop, backoff, deliver_due, deliver_one
 from bot.leads.destinations import ClioGrowLeadInbox, SignedWebhook, verify_signature
-from bot.leads.outbox import DELIVERED, FAILED, PENDING, Outbox, utcnow
+from bot.leads.outbox import DELIVERED, FAILED, PENDING, Outbox, leads, utcnow
 from tests.support.fake_destination import FakeDestination
 
 PAYLOAD = {"name": "Sam Lee", "contact_kind": "phone", "contact": "+14165550123",
@@ -23,9 +23,15 @@ PAYLOAD = {"name": "Sam Lee", "contact_kind": "phone", "contact": "+14165550123"
 SECRET = "test-secret"
 
 
-@pytest.fixture
-def outbox(tmp_path):
-    return Outbox(f"sqlite:///{tmp_path / 'outbox.db'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def outbox(request, tmp_path):
+    """The same tests on the embedded default and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return Outbox(f"sqlite:///{tmp_path / 'outbox.db'}")
+    box = Outbox(request.getfixturevalue("postgres_url"))
+    with box.engine.begin() as db:
+        db.execute(leads.delete())
+    return box
 
 
 @pytest.fixture
