@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 BASE_DELAY_S = 5
 MAX_DELAY_S = 15 * 60
-MAX_ATTEMPTS = 12  # about 1.5 days of retries at the capped delay, then staff step in
+MAX_ATTEMPTS = 40  # about 8 hours of retries (the delay caps at 15 minutes), then staff step in
 
 
 _JITTER = random.Random()

@@ -101,10 +101,12 @@ def assess(
     clean = normalise(text or "")
     scores = {item.get("name"): float(item.get("confidence") or 0.0) for item in ranking}
 
+    # Curated phrases first (they say exactly what was meant), then the classifier's scores.
     for category in ("self_harm", "danger"):
         phrase = patterns.first_match(category, clean)
         if phrase:
             return Verdict(category, "pattern", phrase)
+    for category in ("self_harm", "danger"):
         intent = CATEGORY_INTENTS[category]
         score = scores.get(intent, 0.0)
         ordinary = category == "danger" and patterns.first_match("not_danger", clean)

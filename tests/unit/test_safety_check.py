@@ -132,3 +132,8 @@ def test_config_yml_and_the_defaults_agree():
     pipeline = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
     check = next(c for c in pipeline if c["name"] == "bot.nlu.safety.SafetyCheck")
     assert check["min_scores"] == DEFAULT_MIN_SCORES
+
+
+def test_a_danger_phrase_beats_a_self_harm_score(patterns):
+    verdict = assess("i'm scared he'll hurt me tonight", ranking(report_self_harm=0.6), patterns)
+    assert verdict.category == "danger" and verdict.reason == "pattern"
