@@ -10,11 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content.answers import content
 from bot.conversation import consecutive_fallbacks, likeliest_intents, safety_intent_in_doubt
-
-SAFETY_RESPONSES = {
-    "report_danger": ["utter_danger_911", "utter_danger_lines", "utter_danger_support"],
-    "report_pressure": ["utter_pressure", "utter_pressure_support"],
-}
+from bot.nlu.safety_intents import SAFETY_REPLIES
 
 
 class ActionClarify(Action):
@@ -35,7 +31,7 @@ class ActionClarify(Action):
 
         safety = safety_intent_in_doubt(ranking)
         if safety:
-            for response in SAFETY_RESPONSES[safety]:
+            for response in SAFETY_REPLIES[safety]:
                 dispatcher.utter_message(response=response)
             return []
 

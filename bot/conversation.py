@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Sequence
 
+from bot.nlu.safety_intents import SAFETY_INTENTS
+
 FALLBACK_INTENT = "nlu_fallback"
-SAFETY_INTENTS = ("report_danger", "report_pressure")
 DISCLAIMER_MARKER = "not legal advice"
 
 

@@ -24,19 +24,10 @@ from typing import Any, Dict, Iterable, List, Optional, Pattern, Sequence
 
 import yaml
 
+from bot.nlu.safety_intents import CATEGORY_INTENTS, INTENT_CATEGORIES
 from bot.settings import ROOT
 
 DEFAULT_PATTERNS = ROOT / "data" / "safety" / "patterns.yml"
-
-# Category -> the intent whose rules answer it. Order is priority: self-harm and danger first.
-CATEGORY_INTENTS = {
-    "self_harm": "report_self_harm",
-    "danger": "report_danger",
-    "pressure": "report_pressure",
-    "influence": "ask_influence_complainant",
-}
-SAFETY_INTENTS = set(CATEGORY_INTENTS.values())
-INTENT_CATEGORIES = {intent: category for category, intent in CATEGORY_INTENTS.items()}
 
 # A danger or self-harm score this high counts even when another intent ranks first. The
 # values in config.yml win; these are the same, for tests and tools that build the check alone.

@@ -18,7 +18,7 @@ from typing import Dict, List
 
 import yaml
 
-from bot.nlu.safety import SAFETY_INTENTS
+from bot.nlu.safety_intents import SAFETY_INTENTS
 from tests.nlu.evaluate import overlap_with_training, parse_all
 
 EXPECTED = {

@@ -224,3 +224,12 @@ async def test_booking_never_opens_the_form_for_a_protected_person(dispatcher, t
         tracker_for("book_consultation", slots={"role": "protected_person"}),
     )
     assert all(e.get("event") != "followup" for e in events)
+
+
+async def test_unclear_message_that_may_be_self_harm_gets_988(dispatcher, tracker_for):
+    ranking = [{"name": "nlu_fallback"}, {"name": "ask_lawyer_help"}, {"name": "report_self_harm"}]
+    await run(ActionClarify(), dispatcher, tracker_for("nlu_fallback", ranking=ranking))
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_self_harm",
+        "utter_self_harm_more",
+    ]

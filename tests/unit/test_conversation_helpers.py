@@ -39,3 +39,14 @@ def test_safety_wins_among_the_top_two_guesses():
 def test_disclaimer_shown_reads_bot_texts():
     assert disclaimer_shown([{"event": "bot", "text": "... not legal advice."}])
     assert not disclaimer_shown([{"event": "user", "text": "is this not legal advice?"}])
+
+
+def test_every_safety_intent_wins_a_tie():
+    for intent in (
+        "report_danger",
+        "report_self_harm",
+        "report_pressure",
+        "ask_influence_complainant",
+    ):
+        ranking = [{"name": "nlu_fallback"}, {"name": "ask_how_to_lift"}, {"name": intent}]
+        assert safety_intent_in_doubt(ranking) == intent

@@ -137,3 +137,22 @@ def test_config_yml_and_the_defaults_agree():
 def test_a_danger_phrase_beats_a_self_harm_score(patterns):
     verdict = assess("i'm scared he'll hurt me tonight", ranking(report_self_harm=0.6), patterns)
     assert verdict.category == "danger" and verdict.reason == "pattern"
+
+
+def test_reply_table_matches_the_safety_rules():
+    """actions/clarify.py answers a doubtful safety message from this table; the rules in
+    data/rules/safety.yml answer a clear one. Both must say the same thing, in the same order."""
+    import yaml
+
+    from bot.nlu.safety_intents import SAFETY_INTENTS, SAFETY_REPLIES
+    from bot.settings import ROOT
+
+    rules = yaml.safe_load((ROOT / "data" / "rules" / "safety.yml").read_text())["rules"]
+    from_rules = {}
+    for rule in rules:
+        if "condition" in rule:  # the mid-form variants end the form first
+            continue
+        steps = rule["steps"]
+        from_rules[steps[0]["intent"]] = [s["action"] for s in steps[1:]]
+    assert from_rules == SAFETY_REPLIES
+    assert set(SAFETY_REPLIES) == SAFETY_INTENTS
