@@ -1,4 +1,4 @@
-"""Start the action server and the Rasa server together, wait until both answer, stop both.
+"""Start the action server, the Rasa server and the lead worker; wait until they answer; stop all.
 
 ``make run`` uses it in the foreground (Ctrl-C stops everything); the end-to-end tests use the
 ``Stack`` class to start the same processes on free ports with their own database.
@@ -27,7 +27,7 @@ def _bin(name: str) -> str:
 
 
 class Stack:
-    """The action server and the Rasa server, as child processes."""
+    """The action server, the Rasa server and the lead delivery worker, as child processes."""
 
     def __init__(self, config: Settings, log_dir: Optional[Path] = None) -> None:
         self.config = config
