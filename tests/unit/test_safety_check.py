@@ -148,11 +148,17 @@ def test_reply_table_matches_the_safety_rules():
     from bot.settings import ROOT
 
     rules = yaml.safe_load((ROOT / "data" / "rules" / "safety.yml").read_text())["rules"]
-    from_rules = {}
+    plain, mid_form = {}, {}
     for rule in rules:
-        if "condition" in rule:  # the mid-form variants end the form first
-            continue
         steps = rule["steps"]
-        from_rules[steps[0]["intent"]] = [s["action"] for s in steps[1:]]
-    assert from_rules == SAFETY_REPLIES
+        said = [s["action"] for s in steps[1:] if s.get("action", "").startswith("utter_")]
+        (mid_form if "condition" in rule else plain)[steps[0]["intent"]] = said
+        if "condition" in rule:  # the form must end before anything is said
+            assert steps[1] == {"action": "action_deactivate_loop"}, rule["rule"]
+    assert plain == SAFETY_REPLIES
+    assert mid_form == SAFETY_REPLIES
     assert set(SAFETY_REPLIES) == SAFETY_INTENTS
+    for intent in ("report_danger", "report_self_harm"):
+        first = SAFETY_REPLIES[intent][0]
+        domain = yaml.safe_load((ROOT / "domain.yml").read_text())
+        assert "911" in domain["responses"][first][0]["text"], intent
