@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,6 +49,10 @@ class Settings:
     clio_grow_token: str
     clio_grow_region: str
     clio_grow_url: str
+    web_port: int
+    public_rasa_url: str
+    widget_origins: tuple
+    widget_exit_url: str
 
     @property
     def action_endpoint_url(self) -> str:
@@ -58,6 +63,8 @@ class Settings:
         return {
             "NOC_ACTION_ENDPOINT_URL": self.action_endpoint_url,
             "NOC_TRACKER_DB": str(self.tracker_db),
+            # credentials.yml hands these to the socket.io channel (bot/channels/socketio.py).
+            "NOC_WIDGET_ORIGINS": " ".join(self.widget_origins),
         }
 
     def to_env(self) -> dict:
@@ -71,6 +78,8 @@ class Settings:
             "lead_destination": "NOC_LEAD_DESTINATION", "webhook_url": "NOC_WEBHOOK_URL",
             "webhook_secret": "NOC_WEBHOOK_SECRET", "clio_grow_token": "NOC_CLIO_GROW_TOKEN",
             "clio_grow_region": "NOC_CLIO_GROW_REGION", "clio_grow_url": "NOC_CLIO_GROW_URL",
+            "web_port": "NOC_WEB_PORT", "public_rasa_url": "NOC_PUBLIC_RASA_URL",
+            "widget_exit_url": "NOC_WIDGET_EXIT_URL",
         }  # fmt: skip
         env = {var: str(getattr(self, field)) for field, var in names.items()}
         return {**env, **self.rasa_env()}
@@ -78,8 +87,9 @@ class Settings:
 
 def load() -> Settings:
     data_dir = Path(_env("NOC_DATA_DIR", str(ROOT / "var")))
+    host = _env("NOC_HOST", "127.0.0.1")
     return Settings(
-        host=_env("NOC_HOST", "127.0.0.1"),
+        host=host,
         rasa_port=_port("NOC_RASA_PORT", 5005),
         action_port=_port("NOC_ACTION_PORT", 5055),
         data_dir=data_dir,
@@ -102,7 +112,48 @@ def load() -> Settings:
         clio_grow_region=_env("NOC_CLIO_GROW_REGION", "ca"),
         # Only for tests and proxies: overrides the regional Clio Grow endpoint.
         clio_grow_url=_env("NOC_CLIO_GROW_URL", ""),
+        **_web(host),
     )
+
+
+def _web(host: str) -> dict:
+    """The website widget: where the page is served, where browsers reach Rasa, who may embed it."""
+    web_port = _port("NOC_WEB_PORT", 8080)
+    rasa_port = _port("NOC_RASA_PORT", 5005)
+    # The address a visitor's browser uses for Rasa's socket.io channel. Behind a proxy this is
+    # the public https address, not the loopback one Rasa listens on.
+    public_rasa_url = _url("NOC_PUBLIC_RASA_URL", f"http://{host}:{rasa_port}")
+    # Pages allowed to open the chat (the firm's website). Every other origin is refused by the
+    # socket.io server, so another site cannot embed the assistant and talk through it.
+    default_origins = f"http://{host}:{web_port} http://localhost:{web_port}"
+    origins = tuple(dict.fromkeys(
+        _origin(o) for o in _env("NOC_WIDGET_ORIGINS", default_origins).replace(",", " ").split()
+    ))  # fmt: skip
+    return {
+        "web_port": web_port,
+        "public_rasa_url": public_rasa_url,
+        "widget_origins": origins,
+        # Where "Leave quickly" sends the visitor: a neutral, fast site.
+        "widget_exit_url": _url("NOC_WIDGET_EXIT_URL", "https://weather.gc.ca/"),
+    }
+
+
+def _url(name: str, default: str) -> str:
+    value = _env(name, default)
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{name} must be an http(s) address, not {value!r}")
+    return value
+
+
+def _origin(value: str) -> str:
+    """An origin exactly as browsers send it: scheme://host[:port], no path, no trailing slash."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise ValueError(
+            f"NOC_WIDGET_ORIGINS entries must look like https://www.example.ca, not {value!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def _destination(value: str) -> str:

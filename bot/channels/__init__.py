@@ -1,0 +1,1 @@
+"""Rasa input channels of our own (registered by class path in credentials.yml)."""
