@@ -10,6 +10,8 @@ BIN := $(VENV)/bin
 RASA := $(BIN)/rasa
 MODEL := models/noc-assistant.tar.gz
 SPACY_DIR := build/spacy/noc_ruler
+WEB_VENDOR := build/web/vendor/socket.io.min.js
+CHROMIUM ?= /usr/bin/chromium
 
 # Rasa, TensorFlow and SQLAlchemy are chatty; keep the output to what a person needs.
 export PYTHONPATH := $(CURDIR)
@@ -30,7 +32,7 @@ TF_QUIET := { grep -vE "^(WARNING|W0000|I0000)|oneDNN|cuda|TensorRT|cpu_feature_
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null) \
 	$(wildcard bot/nlu/*.py) $(SPACY_DIR)/.built
 
-.PHONY: help check-python setup spacy train run test lint postgres-bin unit validate nlu-eval safety-eval conversations e2e lock clean
+.PHONY: help check-python setup spacy web train run test lint postgres-bin node-bin chromium-bin unit validate nlu-eval safety-eval conversations e2e browser lock clean
 
 help: ## list the targets
 	@echo "No-contact-order assistant. Targets:"
@@ -56,7 +58,7 @@ $(VENV)/.installed: requirements.lock | check-python
 	@touch $@
 	@echo "==> Virtual environment ready"
 
-setup: check-python $(VENV)/.installed $(SPACY_DIR)/.built ## create .venv and build the spaCy pipeline
+setup: check-python $(VENV)/.installed $(SPACY_DIR)/.built $(WEB_VENDOR) ## create .venv, build the spaCy pipeline and the widget
 
 $(SPACY_DIR)/.built: data/spacy/entity_patterns.yml bot/nlu/spacy_pipeline.py | $(VENV)/.installed
 	@echo "==> Building the spaCy entity-ruler pipeline into $(SPACY_DIR)/"
@@ -78,7 +80,24 @@ $(MODEL): $(TRAIN_INPUTS) | $(VENV)/.installed
 train: check-python $(MODEL) ## train a model into models/ (skips when nothing changed)
 	@echo "==> Model is current: $(MODEL) ($$(du -h $(MODEL) | cut -f1))"
 
-run: check-python $(MODEL) ## start the action server and the Rasa server on localhost
+node-bin: ## install Debian's Node.js and npm if missing (to fetch the socket.io client)
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "==> Installing Node.js and npm from Debian's packages (for the widget's build step)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+
+# The widget's only library, the socket.io client, comes from the npm registry at the version
+# pinned in package-lock.json and is served by our own server: nothing loads from a CDN.
+$(WEB_VENDOR): bot/web/package.json bot/web/package-lock.json | node-bin
+	@echo "==> Fetching the socket.io client for the widget (npm ci) into build/web/"
+	@rm -rf build/web/npm && mkdir -p build/web/npm build/web/vendor
+	@cp bot/web/package.json bot/web/package-lock.json build/web/npm/
+	@cd build/web/npm && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error 2>&1 | { grep -v 'Unknown user config' || true; }
+	@cp build/web/npm/node_modules/socket.io-client/dist/socket.io.min.js $@
+	@cp build/web/npm/node_modules/socket.io-client/LICENSE build/web/vendor/socket.io-client.LICENSE
+
+web: $(WEB_VENDOR) ## build the widget's vendor files (socket.io client from npm)
+
+run: check-python $(MODEL) $(WEB_VENDOR) ## start the servers and the website chat page on localhost
 	@$(BIN)/python -m bot.launcher
 
 lint: check-python $(VENV)/.installed ## ruff on the Python code
@@ -121,7 +140,16 @@ e2e: check-python $(MODEL) ## end-to-end: real action server + Rasa server over 
 	@echo "==> End-to-end tests against running servers"
 	@$(BIN)/pytest -q tests/e2e
 
-test: check-python setup lint unit validate $(MODEL) nlu-eval safety-eval conversations e2e ## every check
+chromium-bin: ## install Debian's chromium if missing (the widget tests drive it with Playwright)
+	@test -x $(CHROMIUM) || { \
+	  echo "==> Installing Chromium from Debian's packages (for the widget tests)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+browser: check-python $(MODEL) $(WEB_VENDOR) chromium-bin ## the widget in headless Chromium against the real servers
+	@echo "==> Widget tests in headless Chromium (screenshots in results/browser/)"
+	@NOC_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -q tests/browser
+
+test: check-python setup lint unit validate $(MODEL) nlu-eval safety-eval conversations e2e browser ## every check
 	@echo "==> All checks passed"
 
 lock: check-python ## re-resolve requirements.in into requirements.lock

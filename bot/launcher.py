@@ -1,4 +1,4 @@
-"""Start the action server, the Rasa server and the lead worker; wait until they answer; stop all.
+"""Start the action server, the Rasa server, the lead worker and the website; wait; stop all.
 
 ``make run`` uses it in the foreground (Ctrl-C stops everything); the end-to-end tests use the
 ``Stack`` class to start the same processes on free ports with their own database.
@@ -27,7 +27,7 @@ def _bin(name: str) -> str:
 
 
 class Stack:
-    """The action server, the Rasa server and the lead delivery worker, as child processes."""
+    """The action server, the Rasa server, the lead worker and the website, as child processes."""
 
     def __init__(self, config: Settings, log_dir: Optional[Path] = None) -> None:
         self.config = config
@@ -63,6 +63,8 @@ class Stack:
                      "--interface", c.host, "--port", str(c.rasa_port)],
             # Delivers consultation requests the action server could not deliver at once.
             "worker": [sys.executable, "-m", "bot.leads", "worker"],
+            # The demo firm page with the chat widget, and the widget's files.
+            "web": [sys.executable, "-m", "bot.web"],
         }  # fmt: skip
 
     def start_process(self, name: str) -> None:
@@ -97,6 +99,7 @@ class Stack:
         self.start_process("actions")
         self.start_process("rasa")
         self.start_process("worker")
+        self.start_process("web")
         self.wait_ready()
 
     def stop(self) -> None:
@@ -115,13 +118,20 @@ class Stack:
         return f"http://{self.config.host}:{self.config.rasa_port}"
 
     @property
+    def web_url(self) -> str:
+        return f"http://{self.config.host}:{self.config.web_port}"
+
+    @property
     def action_url(self) -> str:
         return f"http://{self.config.host}:{self.config.action_port}"
 
     def _health(self) -> Dict[str, bool]:
-        checks = {"actions": f"{self.action_url}/health", "rasa": f"{self.rasa_url}/"}
+        checks = {"actions": f"{self.action_url}/health", "rasa": f"{self.rasa_url}/",
+                  "web": f"{self.web_url}/healthz"}  # fmt: skip
         status = {}
         for name, url in checks.items():
+            if name not in self.processes:
+                continue
             try:
                 status[name] = requests.get(url, timeout=2).status_code == 200
             except requests.RequestException:
@@ -146,7 +156,8 @@ class Stack:
 def main() -> int:
     config = settings_module.load()
     stack = Stack(config)
-    print(f"==> Starting the action server (:{config.action_port}) and Rasa (:{config.rasa_port})")
+    print(f"==> Starting the action server (:{config.action_port}), Rasa (:{config.rasa_port}) "
+          f"and the website (:{config.web_port})")  # fmt: skip
     print("    (loading the model takes about half a minute)")
 
     def shutdown(signum, frame):  # noqa: ARG001 - signal handler signature
@@ -156,6 +167,7 @@ def main() -> int:
     try:
         stack.start()
         print("==> Ready.")
+        print(f"    Website with the chat widget: open {stack.web_url}/ in a browser")
         print(f"    REST channel:  POST {stack.rasa_url}/webhooks/rest/webhook")
         print('                   body: {"sender": "demo", "message": "can the victim drop it?"}')
         print(f"    Conversations are stored in {config.tracker_db}")
