@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from bot.content.answers import Content
+from bot.web.assets import widget_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "domain"
@@ -79,6 +80,7 @@ def all_bot_texts(texts, domain_yaml):
         if variant.get("text")
     ]
     said.extend(texts.all_texts())
+    said.extend((f"widget.{key}", text) for key, text in widget_texts().items())
     assert len(said) > 50
     return said
 

@@ -7,7 +7,6 @@ folder, so the test never touches a developer's running `make run` or its data.
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 import time
 import uuid
@@ -15,9 +14,9 @@ import uuid
 import pytest
 import requests
 
-from bot import settings
 from bot.launcher import Stack
 from tests.support.fake_destination import FakeDestination
+from tests.support.stack import stack_settings
 
 FAKES = {}
 
@@ -26,31 +25,13 @@ def stack_fake(stack: Stack) -> FakeDestination:
     return FAKES[id(stack)]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("e2e")
     fake = FakeDestination().__enter__()
     fake.faults = ["500"]  # the first delivery attempt fails; the lead must still arrive once
-    config = settings.load()
-    config = type(config)(
-        **{
-            **config.__dict__,
-            "rasa_port": free_port(),
-            "action_port": free_port(),
-            "data_dir": data_dir,
-            "tracker_db": data_dir / "tracker.db",
-            "firm_phone": "",
-            "outbox_url": f"sqlite:///{data_dir / 'outbox.db'}",
-            "lead_destination": "webhook",
-            "webhook_url": fake.url,
-            "webhook_secret": "e2e-secret",
-        }
+    config = stack_settings(
+        data_dir, lead_destination="webhook", webhook_url=fake.url, webhook_secret="e2e-secret"
     )
     running = Stack(config, log_dir=data_dir / "logs")
     FAKES[id(running)] = fake

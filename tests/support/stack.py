@@ -1,0 +1,39 @@
+"""Settings for a whole stack on free loopback ports, with its own data folder.
+
+End-to-end and browser tests start the real servers with these, so they never touch a
+developer's running `make run`, its ports or its data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+from pathlib import Path
+
+from bot import settings
+from bot.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stack_settings(data_dir: Path, **overrides) -> Settings:
+    """Free ports for every server, and the addresses that follow from them."""
+    base = settings.load()
+    rasa_port, web_port = free_port(), free_port()
+    values = {
+        "rasa_port": rasa_port,
+        "action_port": free_port(),
+        "web_port": web_port,
+        "public_rasa_url": f"http://127.0.0.1:{rasa_port}",
+        "widget_origins": (f"http://127.0.0.1:{web_port}",),
+        "data_dir": data_dir,
+        "tracker_db": data_dir / "tracker.db",
+        "outbox_url": f"sqlite:///{data_dir / 'outbox.db'}",
+        "firm_phone": "",
+    }
+    values.update(overrides)
+    return dataclasses.replace(base, **values)
