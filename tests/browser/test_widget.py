@@ -129,8 +129,13 @@ def test_a_bot_message_carrying_markup_renders_inert(stack, page, text):
         page.goto(site + "/")
         widget = Widget(page, text)
         widget.open()
-        widget.say("hello")
+        typing = page.locator(".noc-typing")
+        expect(typing).to_be_hidden()
+        widget.say("take your time")
+        expect(typing).to_be_visible()
+        expect(typing).to_contain_text(text["typing"])
         widget.expect_said("Pick one")
+        expect(typing).to_be_hidden()
         # The 2 opening bubbles, then 5 of the 6 hostile messages: the javascript: image
         # attachment is dropped, the https one becomes a link.
         expect(widget.log.locator(".noc-bot")).to_have_count(2 + 5)
@@ -150,7 +155,7 @@ def test_a_bot_message_carrying_markup_renders_inert(stack, page, text):
         widget.choose('<img src=x onerror="window.__pwned = 4">')
         expect(widget.log.locator(".noc-bot")).to_have_count(2 + 5 + 5)  # answered again
         assert page.evaluate("() => window.__pwned") is None
-    assert hostile.received == ["hello", "/greet"]
+    assert hostile.received == ["take your time", "/greet"]
 
 
 def test_a_keyboard_only_conversation(stack, page, text, neutral_site):
@@ -274,6 +279,7 @@ def test_lost_connection_is_shown_and_nothing_typed_is_lost(stack, page, text):
     expect(widget.status).to_contain_text("911")
     widget.say("can the victim drop the order?")
     expect(widget.log.locator(".noc-user").last).to_contain_text(text["not_sent"])
+    expect(page.locator(".noc-typing")).to_be_hidden()  # nothing is on its way yet
     screenshot(page, "widget-offline")
 
     stack.start_process("rasa")

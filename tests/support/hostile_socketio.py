@@ -47,6 +47,8 @@ class HostileSocketIO:
         @self.sio.on("user_uttered")
         async def user_uttered(sid, data):
             self.received.append(data.get("message", ""))
+            if data.get("message") == "take your time":
+                await asyncio.sleep(1.5)  # long enough for a test to see the typing indicator
             for message in HOSTILE_MESSAGES:
                 await self.sio.emit("bot_uttered", message, room=sid)
 

@@ -267,7 +267,6 @@
     var bubble = addBubble("user", shown);
     state.queue.push({ text: text, bubble: bubble });
     flush();
-    showTyping(true);
   }
 
   // Sends what is waiting, in order, once the socket is up and the session is confirmed.
@@ -280,6 +279,8 @@
       item.bubble.classList.remove("noc-pending");
       var mark = item.bubble.querySelector(".noc-pending-note");
       if (mark) mark.remove();
+      // Only once a message is really on its way: "typing" while offline would be a lie.
+      showTyping(true);
     }
     state.queue.forEach(function (item) {
       if (!item.bubble.classList.contains("noc-pending")) {
