@@ -53,6 +53,10 @@ class Settings:
     public_rasa_url: str
     widget_origins: tuple
     widget_exit_url: str
+    twilio_auth_token: str
+    twilio_public_url: str
+    sender_hash_key: str
+    sms_part_chars: int
 
     @property
     def action_endpoint_url(self) -> str:
@@ -65,6 +69,11 @@ class Settings:
             "NOC_TRACKER_DB": str(self.tracker_db),
             # credentials.yml hands these to the socket.io channel (bot/channels/socketio.py).
             "NOC_WIDGET_ORIGINS": " ".join(self.widget_origins),
+            # ...and these to the Twilio channel (bot/channels/twilio.py).
+            "NOC_TWILIO_AUTH_TOKEN": self.twilio_auth_token,
+            "NOC_TWILIO_PUBLIC_URL": self.twilio_public_url,
+            "NOC_SENDER_HASH_KEY": self.sender_hash_key,
+            "NOC_SMS_PART_CHARS": str(self.sms_part_chars),
         }
 
     def to_env(self) -> dict:
@@ -113,7 +122,28 @@ def load() -> Settings:
         # Only for tests and proxies: overrides the regional Clio Grow endpoint.
         clio_grow_url=_env("NOC_CLIO_GROW_URL", ""),
         **_web(host),
+        **_twilio(host),
     )
+
+
+def _twilio(host: str) -> dict:
+    """SMS and WhatsApp through Twilio. Without an auth token the channel refuses everything."""
+    rasa_url = _url("NOC_PUBLIC_RASA_URL", f"http://{host}:{_port('NOC_RASA_PORT', 5005)}")
+    parts = _env("NOC_SMS_PART_CHARS", "320")
+    if not parts.isdigit() or not 70 <= int(parts) <= 1600:
+        raise ValueError(f"NOC_SMS_PART_CHARS must be a number from 70 to 1600, not {parts!r}")
+    return {
+        "twilio_auth_token": os.environ.get("NOC_TWILIO_AUTH_TOKEN", ""),  # secret: no default
+        # The webhook address exactly as entered in Twilio's console: Twilio signs it, and
+        # behind a proxy it differs from the address Rasa sees.
+        "twilio_public_url": _url(
+            "NOC_TWILIO_PUBLIC_URL", f"{rasa_url.rstrip('/')}/webhooks/twilio/webhook"
+        ),
+        # Keys the HMAC that turns phone numbers into conversation ids. Keep it stable: a new
+        # key starts new conversations for everyone.
+        "sender_hash_key": os.environ.get("NOC_SENDER_HASH_KEY", ""),  # secret: no default
+        "sms_part_chars": int(parts),
+    }
 
 
 def _web(host: str) -> dict:

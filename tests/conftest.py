@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 import yaml
 
+from bot.channels.sms_replies import all_texts as sms_texts
 from bot.content.answers import Content
 from bot.web.assets import widget_texts
 
@@ -81,6 +82,7 @@ def all_bot_texts(texts, domain_yaml):
     ]
     said.extend(texts.all_texts())
     said.extend((f"widget.{key}", text) for key, text in widget_texts().items())
+    said.extend(sms_texts())
     assert len(said) > 50
     return said
 

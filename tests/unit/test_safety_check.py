@@ -30,6 +30,10 @@ def ranking(**scores):
         ("can she drop it? he's at my door right now", "danger"),
         ("he threatened to hurt the kids", "danger"),
         ("i dont feel safe", "danger"),
+        ("SOS", "danger"),
+        ("help me!!", "danger"),
+        ("911", "danger"),
+        ("emergency please", "danger"),
         ("i want to kill myself", "self_harm"),
         ("he said he'd kill me and i want to die", "self_harm"),
         ("his mom keeps pressuring me to drop the charges", "pressure"),
@@ -51,6 +55,9 @@ def test_patterns_find_the_safety_category(patterns, text, category):
         "can i see my kids on the weekend",
         "the waiting is killing me",
         "my ex keeps calling me, can i answer",
+        "help",
+        "can you help me understand the order",
+        "is there an emergency bail hearing",
     ],
 )
 def test_ordinary_questions_are_left_alone(patterns, text):
