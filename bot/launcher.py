@@ -1,4 +1,4 @@
-"""Start the action server, the Rasa server, the lead worker and the website; wait; stop all.
+"""Start the action server, Rasa, the lead worker, the website and the staff app; wait; stop all.
 
 ``make run`` uses it in the foreground (Ctrl-C stops everything); the end-to-end tests use the
 ``Stack`` class to start the same processes on free ports with their own database.
@@ -27,7 +27,7 @@ def _bin(name: str) -> str:
 
 
 class Stack:
-    """The action server, the Rasa server, the lead worker and the website, as child processes."""
+    """The action server, Rasa, the lead worker, the website and the staff app, as children."""
 
     def __init__(self, config: Settings, log_dir: Optional[Path] = None) -> None:
         self.config = config
@@ -65,6 +65,8 @@ class Stack:
             "worker": [sys.executable, "-m", "bot.leads", "worker"],
             # The demo firm page with the chat widget, and the widget's files.
             "web": [sys.executable, "-m", "bot.web"],
+            # The staff review app (a separate process: staff never share the public server).
+            "review": [sys.executable, "-m", "bot.review", "serve"],
         }  # fmt: skip
 
     def start_process(self, name: str) -> None:
@@ -100,6 +102,7 @@ class Stack:
         self.start_process("rasa")
         self.start_process("worker")
         self.start_process("web")
+        self.start_process("review")
         self.wait_ready()
 
     def stop(self) -> None:
@@ -122,12 +125,16 @@ class Stack:
         return f"http://{self.config.host}:{self.config.web_port}"
 
     @property
+    def review_url(self) -> str:
+        return f"http://{self.config.host}:{self.config.review_port}"
+
+    @property
     def action_url(self) -> str:
         return f"http://{self.config.host}:{self.config.action_port}"
 
     def _health(self) -> Dict[str, bool]:
         checks = {"actions": f"{self.action_url}/health", "rasa": f"{self.rasa_url}/",
-                  "web": f"{self.web_url}/healthz"}  # fmt: skip
+                  "web": f"{self.web_url}/healthz", "review": f"{self.review_url}/healthz"}  # fmt: skip
         status = {}
         for name, url in checks.items():
             if name not in self.processes:
@@ -168,6 +175,8 @@ def main() -> int:
         stack.start()
         print("==> Ready.")
         print(f"    Website with the chat widget: open {stack.web_url}/ in a browser")
+        print(f"    Staff review app: {stack.review_url}/ (create an account first: "
+              "python -m bot.review add-user NAME)")  # fmt: skip
         print(f"    REST channel:  POST {stack.rasa_url}/webhooks/rest/webhook")
         print('                   body: {"sender": "demo", "message": "can the victim drop it?"}')
         print(f"    Conversations are stored in {config.tracker_db}")

@@ -57,6 +57,12 @@ class Settings:
     twilio_public_url: str
     sender_hash_key: str
     sms_part_chars: int
+    review_port: int
+    review_db_url: str
+    tracker_url: str
+    retention_days: int
+    lead_retention_days: int
+    review_secure_cookie: bool
 
     @property
     def action_endpoint_url(self) -> str:
@@ -89,8 +95,12 @@ class Settings:
             "clio_grow_region": "NOC_CLIO_GROW_REGION", "clio_grow_url": "NOC_CLIO_GROW_URL",
             "web_port": "NOC_WEB_PORT", "public_rasa_url": "NOC_PUBLIC_RASA_URL",
             "widget_exit_url": "NOC_WIDGET_EXIT_URL",
+            "review_port": "NOC_REVIEW_PORT", "review_db_url": "NOC_REVIEW_DB_URL",
+            "tracker_url": "NOC_TRACKER_URL", "retention_days": "NOC_RETENTION_DAYS",
+            "lead_retention_days": "NOC_LEAD_RETENTION_DAYS",
         }  # fmt: skip
         env = {var: str(getattr(self, field)) for field, var in names.items()}
+        env["NOC_REVIEW_SECURE_COOKIE"] = "true" if self.review_secure_cookie else "false"
         return {**env, **self.rasa_env()}
 
 
@@ -123,7 +133,32 @@ def load() -> Settings:
         clio_grow_url=_env("NOC_CLIO_GROW_URL", ""),
         **_web(host),
         **_twilio(host),
+        **_review(data_dir),
     )
+
+
+def _review(data_dir: Path) -> dict:
+    """The staff review app: its own tables, where it reads conversations, how long they stay."""
+    tracker_db = Path(_env("NOC_TRACKER_DB", str(data_dir / "tracker.db")))
+    return {
+        "review_port": _port("NOC_REVIEW_PORT", 8081),
+        "review_db_url": _env("NOC_REVIEW_DB_URL", f"sqlite:///{data_dir / 'review.db'}"),
+        # The tracker store as an SQLAlchemy URL (PostgreSQL in production).
+        "tracker_url": _env("NOC_TRACKER_URL", f"sqlite:///{tracker_db}"),
+        # Conversations and consultation requests are deleted after these many days.
+        "retention_days": _days("NOC_RETENTION_DAYS", 90),
+        "lead_retention_days": _days("NOC_LEAD_RETENTION_DAYS", 365),
+        # Browsers send Secure cookies only over https (and to localhost); switch off only for
+        # a plain-http test set-up on another host.
+        "review_secure_cookie": _env("NOC_REVIEW_SECURE_COOKIE", "true").lower() != "false",
+    }
+
+
+def _days(name: str, default: int) -> int:
+    raw = _env(name, str(default))
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{name} must be a whole number of days (1 or more), not {raw!r}")
+    return int(raw)
 
 
 def _twilio(host: str) -> dict:

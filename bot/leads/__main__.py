@@ -19,12 +19,7 @@ from typing import List
 from bot import settings
 from bot.leads.config import destination_from, outbox_for
 from bot.leads.delivery import RetryLoop, deliver_due
-
-PERSONAL = ("name", "contact", "courthouse", "court_date")
-
-
-def redacted(payload: dict) -> dict:
-    return {k: ("[hidden]" if k in PERSONAL and v else v) for k, v in payload.items()}
+from bot.review.redact import redact_lead
 
 
 def main(argv: List[str]) -> int:
@@ -59,7 +54,7 @@ def main(argv: List[str]) -> int:
         if lead is None:
             print(f"no lead {args.lead_id}", file=sys.stderr)
             return 1
-        payload = lead.payload if args.reveal else redacted(lead.payload)
+        payload = lead.payload if args.reveal else redact_lead(lead.payload)
         print(json.dumps({"id": lead.id, "status": lead.status, "attempts": lead.attempts,
                           "last_error": lead.last_error, "lead": payload}, indent=2))  # fmt: skip
         return 0

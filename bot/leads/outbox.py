@@ -151,6 +151,11 @@ class Outbox:
         with self.engine.connect() as db:
             return [self._lead(row) for row in db.execute(query)]
 
+    def delete_before(self, cutoff: datetime) -> int:
+        """Retention: delete requests created before `cutoff`, whatever their status."""
+        with self.engine.begin() as db:
+            return db.execute(sa.delete(leads).where(leads.c.created_at < cutoff)).rowcount
+
     def _update(self, lead_id: str, **values):
         with self.engine.begin() as db:
             db.execute(leads.update().where(leads.c.id == lead_id).values(**values))
