@@ -182,6 +182,15 @@ def test_stop_gets_no_reply_and_help_gets_911_first(stack):
     assert "Reply STOP" in parts[0]
 
 
+def test_a_photo_without_text_gets_a_polite_answer(stack):
+    number = new_number()
+    reply = post(stack, {**params(number, ""), "NumMedia": "1",
+                         "MediaUrl0": "https://api.twilio.com/media/ME1"})  # fmt: skip
+    assert reply.status_code == 200
+    assert "I can only read text" in reply.text and "911" in reply.text
+    assert conversation_events(stack, number) == 0
+
+
 def test_whatsapp_gets_its_own_notice_and_conversation(stack):
     number = new_number()
     parts = text(stack, f"whatsapp:{number}", "can the victim drop it?")
