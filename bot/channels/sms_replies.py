@@ -115,7 +115,8 @@ def split_parts(text: str, limit: int) -> List[str]:
 def all_texts() -> List[Tuple[str, str]]:
     """(where, text) for the reading-level and wording scans."""
     said = [(f"sms.notice.{kind}", clean(text)) for kind, text in texts()["notice"].items()]
-    return said + [("sms.choose", clean(texts()["choose"])), ("sms.help", help_text())]
+    said += [("sms.choose", clean(texts()["choose"])), ("sms.help", help_text())]
+    return said + [("sms.empty", clean(texts()["empty"]))]
 
 
 def notice(kind: str) -> str:
@@ -124,6 +125,10 @@ def notice(kind: str) -> str:
 
 def help_text() -> str:
     return clean(texts()["help"])
+
+
+def empty_text() -> str:
+    return clean(texts()["empty"])
 
 
 def reply_parts(

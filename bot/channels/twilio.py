@@ -177,6 +177,10 @@ class TwilioMessagingInput(InputChannel):
             return twiml([])
         if said == "help":
             return twiml(sms_replies.split_parts(sms_replies.help_text(), self.part_chars))
+        if not body.strip():
+            # A photo, a sticker or an empty text: nothing for the assistant to read. Media is
+            # never fetched, so nothing the person sent is kept.
+            return twiml([sms_replies.empty_text()])
 
         sender_id = sender_key(address, self.sender_hash_key)
         tracker_store = request.app.ctx.agent.tracker_store
