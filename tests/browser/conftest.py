@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.launcher import Stack
 from bot.settings import Settings
 from bot.web.assets import widget_texts
 from bot.web.server import make_server
 from tests.support.neutral_site import NeutralSite
-from tests.support.stack import free_port, stack_settings
+from tests.support.stack import free_port, running_stack, stack_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("NOC_CHROMIUM", "/usr/bin/chromium")
@@ -43,12 +42,8 @@ def neutral_site():
 def stack(tmp_path_factory, neutral_site):
     data_dir = tmp_path_factory.mktemp("browser")
     config = stack_settings(data_dir, widget_exit_url=neutral_site.url("/weather"))
-    running = Stack(config, log_dir=data_dir / "logs")
-    try:
-        running.start()
+    with running_stack(config) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @contextlib.contextmanager

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.launcher import Stack
 from tests.support.fake_destination import FakeDestination
-from tests.support.stack import stack_settings
+from tests.support.stack import running_stack, stack_settings
 
 TWILIO_TOKEN = "test-twilio-auth-token"
 TWILIO_PUBLIC_URL = "https://chat.example-firm.ca/webhooks/twilio/webhook"
@@ -35,9 +34,5 @@ def stack(tmp_path_factory, destination):
         twilio_public_url=TWILIO_PUBLIC_URL,
         sender_hash_key="e2e-sender-hash-key",
     )
-    running = Stack(config, log_dir=data_dir / "logs")
-    try:
-        running.start()
+    with running_stack(config) as running:
         yield running
-    finally:
-        running.stop()

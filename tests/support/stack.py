@@ -6,11 +6,13 @@ developer's running `make run`, its ports or its data.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import socket
 from pathlib import Path
 
 from bot import settings
+from bot.launcher import Stack
 from bot.settings import Settings
 
 
@@ -40,3 +42,14 @@ def stack_settings(data_dir: Path, **overrides) -> Settings:
     }
     values.update(overrides)
     return dataclasses.replace(base, **values)
+
+
+@contextlib.contextmanager
+def running_stack(config: Settings):
+    """Every server of the stack, started and ready; stopped afterwards whatever happens."""
+    stack = Stack(config, log_dir=config.data_dir / "logs")
+    try:
+        stack.start()
+        yield stack
+    finally:
+        stack.stop()
