@@ -63,6 +63,7 @@ class Settings:
     retention_days: int
     lead_retention_days: int
     review_secure_cookie: bool
+    redis_url: str
 
     @property
     def action_endpoint_url(self) -> str:
@@ -73,6 +74,8 @@ class Settings:
         return {
             "NOC_ACTION_ENDPOINT_URL": self.action_endpoint_url,
             "NOC_TRACKER_DB": str(self.tracker_db),
+            "NOC_TRACKER_URL": self.tracker_url,
+            **redis_lock_env(self.redis_url),
             # credentials.yml hands these to the socket.io channel (bot/channels/socketio.py).
             "NOC_WIDGET_ORIGINS": " ".join(self.widget_origins),
             # ...and these to the Twilio channel (bot/channels/twilio.py).
@@ -97,7 +100,7 @@ class Settings:
             "widget_exit_url": "NOC_WIDGET_EXIT_URL",
             "review_port": "NOC_REVIEW_PORT", "review_db_url": "NOC_REVIEW_DB_URL",
             "tracker_url": "NOC_TRACKER_URL", "retention_days": "NOC_RETENTION_DAYS",
-            "lead_retention_days": "NOC_LEAD_RETENTION_DAYS",
+            "lead_retention_days": "NOC_LEAD_RETENTION_DAYS", "redis_url": "NOC_REDIS_URL",
         }  # fmt: skip
         env = {var: str(getattr(self, field)) for field, var in names.items()}
         env["NOC_REVIEW_SECURE_COOKIE"] = "true" if self.review_secure_cookie else "false"
@@ -134,7 +137,32 @@ def load() -> Settings:
         **_web(host),
         **_twilio(host),
         **_review(data_dir),
+        # Rasa's Redis lock store, for several Rasa servers sharing one tracker store
+        # (redis://[:password@]host[:port][/db]). Empty: one server, in-memory locks.
+        redis_url=_redis_url(_env("NOC_REDIS_URL", "")),
     )
+
+
+def _redis_url(value: str) -> str:
+    if value and urlsplit(value).scheme not in ("redis", "rediss"):
+        raise ValueError(f"NOC_REDIS_URL must look like redis://host:6379/1, not {value!r}")
+    return value
+
+
+def redis_lock_env(redis_url: str) -> dict:
+    """The lock store section of endpoints.yml, from one URL."""
+    if not redis_url:
+        return {"NOC_LOCK_STORE": "in_memory", "NOC_REDIS_HOST": "", "NOC_REDIS_PORT": "",
+                "NOC_REDIS_DB": "", "NOC_REDIS_PASSWORD": ""}  # fmt: skip
+    parts = urlsplit(redis_url)
+    return {
+        # Rasa's RedisLockStore is not atomic across servers; this subclass is (bot/locks.py).
+        "NOC_LOCK_STORE": "bot.locks.AtomicRedisLockStore",
+        "NOC_REDIS_HOST": parts.hostname or "localhost",
+        "NOC_REDIS_PORT": str(parts.port or 6379),
+        "NOC_REDIS_DB": parts.path.strip("/") or "1",
+        "NOC_REDIS_PASSWORD": parts.password or "",
+    }
 
 
 def _review(data_dir: Path) -> dict:
