@@ -32,7 +32,7 @@ TF_QUIET := { grep -vE "^(WARNING|W0000|I0000)|oneDNN|cuda|TensorRT|cpu_feature_
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null) \
 	$(wildcard bot/nlu/*.py) $(SPACY_DIR)/.built
 
-.PHONY: help check-python setup spacy web train run test lint postgres-bin node-bin chromium-bin unit validate nlu-eval safety-eval conversations e2e browser lock clean
+.PHONY: help check-python setup spacy web train run test lint postgres-bin node-bin chromium-bin scale-bin unit validate nlu-eval safety-eval conversations e2e browser scale lock clean
 
 help: ## list the targets
 	@echo "No-contact-order assistant. Targets:"
@@ -149,7 +149,16 @@ browser: check-python $(MODEL) $(WEB_VENDOR) chromium-bin ## the widget in headl
 	@echo "==> Widget tests in headless Chromium (screenshots in results/browser/)"
 	@NOC_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -q tests/browser
 
-test: check-python setup lint unit validate $(MODEL) nlu-eval safety-eval conversations e2e browser ## every check
+scale-bin: postgres-bin ## install Debian's redis-server and nginx if missing (the scale-out test)
+	@command -v redis-server >/dev/null 2>&1 && { command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx; } || { \
+	  echo "==> Installing redis-server and nginx from Debian's packages (for the scale-out test)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server nginx >/dev/null; }
+
+scale: check-python $(MODEL) scale-bin ## 3 Rasa servers behind nginx, PostgreSQL tracker, Redis locks
+	@echo "==> Scale-out: 3 Rasa servers behind nginx sharing PostgreSQL and Redis"
+	@$(BIN)/pytest -q tests/scale
+
+test: check-python setup lint unit validate $(MODEL) nlu-eval safety-eval conversations e2e browser scale ## every check
 	@echo "==> All checks passed"
 
 lock: check-python ## re-resolve requirements.in into requirements.lock

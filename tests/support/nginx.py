@@ -1,0 +1,94 @@
+"""A real nginx on loopback, balancing round-robin over several Rasa servers (Debian's nginx).
+
+Its access log records, for every request, the conversation (passed as ?c=) and the Rasa
+server that handled it, so a test can see turns landing on different instances.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, List, Set
+
+from tests.support.stack import free_port
+
+CONFIG = """
+worker_processes 1;
+daemon off;
+user root;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  log_format upstreams '$arg_c $upstream_addr $status';
+  access_log {dir}/access.log upstreams;
+  client_body_temp_path {dir}/body;
+  proxy_temp_path {dir}/proxy;
+  fastcgi_temp_path {dir}/fastcgi;
+  uwsgi_temp_path {dir}/uwsgi;
+  scgi_temp_path {dir}/scgi;
+  upstream rasa {{
+{servers}
+  }}
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{
+      proxy_pass http://rasa;
+      proxy_http_version 1.1;
+      proxy_set_header Host $host;
+      proxy_read_timeout 60s;
+    }}
+  }}
+}}
+"""
+
+
+class Nginx:
+    def __init__(self, upstream_ports: List[int]) -> None:
+        self.binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        if not Path(self.binary).exists():
+            raise RuntimeError("nginx is not installed: run `make scale-bin`")
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="noc-nginx-"))
+        servers = "\n".join(f"    server 127.0.0.1:{p};" for p in upstream_ports)
+        (self.dir / "nginx.conf").write_text(
+            CONFIG.format(dir=self.dir, port=self.port, servers=servers)
+        )
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Nginx:
+        self.process = subprocess.Popen(
+            [self.binary, "-c", str(self.dir / "nginx.conf"), "-p", str(self.dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited: {self.process.stderr.read().decode()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("nginx did not start")
+
+    def upstreams_by_conversation(self) -> Dict[str, Set[str]]:
+        seen: Dict[str, Set[str]] = {}
+        for line in (self.dir / "access.log").read_text().splitlines():
+            conversation, upstream, _status = line.split(" ")
+            seen.setdefault(conversation, set()).add(upstream)
+        return seen
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        shutil.rmtree(self.dir, ignore_errors=True)
