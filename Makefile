@@ -110,7 +110,7 @@ postgres-bin: ## install Debian's PostgreSQL if missing (tests start a throwaway
 	  echo "==> Installing PostgreSQL from Debian's packages (for the outbox tests)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
-unit: check-python $(SPACY_DIR)/.built postgres-bin ## pytest unit tests (actions, content, helpers)
+unit: check-python $(SPACY_DIR)/.built postgres-bin scale-bin ## pytest unit tests (actions, content, helpers, stores)
 	@echo "==> Unit tests"
 	@$(BIN)/pytest -q tests/unit
 
