@@ -22,10 +22,11 @@ import hashlib
 import hmac
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional
+from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
-from sanic.request import Request
+from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
@@ -60,6 +61,15 @@ def sender_key(address: str, secret: str) -> str:
     number = address.split(":", 1)[1] if address.startswith("whatsapp:") else address
     digest = hmac.new(secret.encode(), number.strip().encode(), hashlib.sha256).hexdigest()
     return f"{kind}-{digest[:32]}"
+
+
+def form_params(request: Request) -> RequestParameters:
+    """The POSTed form, empty values kept. Sanic's `request.form` drops them, but Twilio signs
+    them: a photo arrives with an empty Body, and without it the signature would not match."""
+    if request.content_type.split(";")[0].strip() != "application/x-www-form-urlencoded":
+        return RequestParameters()
+    body = request.body.decode("utf-8", errors="replace")
+    return RequestParameters(parse_qs(body, keep_blank_values=True))
 
 
 def twiml(parts: List[str]) -> HTTPResponse:
@@ -135,11 +145,11 @@ class TwilioMessagingInput(InputChannel):
         query = request.query_string
         return f"{self.public_url}?{query}" if query else self.public_url
 
-    def is_genuine(self, request: Request) -> bool:
+    def is_genuine(self, request: Request, params: RequestParameters) -> bool:
         signature = request.headers.get("X-Twilio-Signature", "")
         if self.validator is None or not signature:
             return False
-        return self.validator.validate(self.signed_url(request), request.form, signature)
+        return self.validator.validate(self.signed_url(request), params, signature)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("twilio_messaging_webhook", __name__)
@@ -150,11 +160,12 @@ class TwilioMessagingInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            if not self.is_genuine(request):
+            params = form_params(request)
+            if not self.is_genuine(request, params):
                 # Nothing from the request is logged: it may not even come from Twilio.
                 logger.warning("Twilio channel: refused a request without a valid signature")
                 return response.text("Forbidden: invalid Twilio signature.\n", status=403)
-            address = request.form.get("From") or ""
+            address = params.get("From") or ""
             if not address:
                 return response.text("Bad request: no From.\n", status=400)
             return await self.answer(
