@@ -32,7 +32,7 @@ TF_QUIET := { grep -vE "^(WARNING|W0000|I0000)|oneDNN|cuda|TensorRT|cpu_feature_
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null) \
 	$(wildcard bot/nlu/*.py) $(SPACY_DIR)/.built
 
-.PHONY: help check-python setup spacy web train run test lint postgres-bin node-bin chromium-bin scale-bin unit validate nlu-eval safety-eval conversations e2e browser scale lock clean
+.PHONY: help check-python setup spacy web train run test lint postgres-bin node-bin chromium-bin scale-bin unit validate nlu-eval safety-eval conversations e2e browser scale bench lock clean
 
 help: ## list the targets
 	@echo "No-contact-order assistant. Targets:"
@@ -102,8 +102,8 @@ run: check-python $(MODEL) $(WEB_VENDOR) ## start the servers and the website ch
 
 lint: check-python $(VENV)/.installed ## ruff on the Python code
 	@echo "==> Lint (ruff)"
-	@$(BIN)/ruff check bot actions tests
-	@$(BIN)/ruff format --check bot actions tests
+	@$(BIN)/ruff check bot actions tests bench
+	@$(BIN)/ruff format --check bot actions tests bench
 
 postgres-bin: ## install Debian's PostgreSQL if missing (tests start a throwaway server)
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
@@ -160,6 +160,10 @@ scale: check-python $(MODEL) scale-bin ## 3 Rasa servers behind nginx, PostgreSQ
 
 test: check-python setup lint unit validate $(MODEL) nlu-eval safety-eval conversations e2e browser scale ## every check
 	@echo "==> All checks passed"
+
+bench: check-python setup $(MODEL) ## load benchmark: ours vs stock Rasa vs a fixed-answer floor (~30 min)
+	@echo "==> Benchmark (trains three models, then 1/10/50 conversations at once over REST and socket.io)"
+	@$(BIN)/python -m bench.run
 
 lock: check-python ## re-resolve requirements.in into requirements.lock
 	@rm -rf build/lockvenv && $(PYTHON) -m venv build/lockvenv

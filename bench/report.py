@@ -1,0 +1,143 @@
+"""The benchmark report: a markdown table with ratios and targets, and a PNG plot."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Dict, List, Optional
+
+# The targets from the issue, for this 2-core machine.
+TARGETS = {"p95_ms_at_50_rest": 250.0, "throughput_rest_50": 60.0, "cold_start_s": 30.0,
+           "train_s": 360.0}  # fmt: skip
+
+
+def level(results: Dict, system: str, channel: str, people: int) -> Optional[Dict]:
+    for row in results.get(system, {}).get("levels", []):
+        if row["channel"] == channel and row["concurrency"] == people:
+            return row
+    return None
+
+
+def ratio(a: Optional[float], b: Optional[float]) -> str:
+    if a is None or b is None or not b or math.isnan(a) or math.isnan(b):
+        return "n/a"
+    return f"{a / b:.2f}x"
+
+
+def fmt(value, digits=1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return f"{value:.{digits}f}"
+
+
+def targets(results: Dict) -> List[str]:
+    ours = results.get("ours")
+    if not ours:
+        return []
+    rest50 = level(results, "ours", "rest", 50) or {}
+    checks = [
+        ("p95 at 50 concurrent conversations, REST", rest50.get("p95_ms"), "<=",
+         TARGETS["p95_ms_at_50_rest"], "ms"),
+        ("throughput at 50 concurrent, REST", rest50.get("throughput"), ">=",
+         TARGETS["throughput_rest_50"], "msg/s"),
+        ("cold start (process start to first answer)", ours["cold_start_s"], "<=",
+         TARGETS["cold_start_s"], "s"),
+        ("full training", ours["train_s"], "<=", TARGETS["train_s"], "s"),
+        ("errors and lost messages, all levels",
+         sum(r["errors"] for r in ours["levels"]), "<=", 0, ""),
+    ]  # fmt: skip
+    lines = ["| target | ours | goal | met |", "|---|---|---|---|"]
+    for name, value, op, goal, unit in checks:
+        met = value is not None and (value <= goal if op == "<=" else value >= goal)
+        lines.append(f"| {name} | {fmt(value)} {unit} | {op} {goal:g} {unit} | "
+                     f"{'yes' if met else '**no**'} |")  # fmt: skip
+    return lines
+
+
+def write_report(results: Dict, markdown: Path, plot: Path) -> None:
+    systems = [s for s in ("ours", "stock", "floor") if s in results]
+    lines = [
+        "# Benchmark",
+        "",
+        f"One run of `make bench`, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, on this "
+        "machine. *ours* is the assistant; *stock* is Rasa's default `rasa init` configuration "
+        "trained on the same data and domain (same action server); *floor* is the same server "
+        "stack answering every message with one fixed text. Latency is per message: the whole "
+        "REST answer, or the first socket.io bubble. Figures are medians and percentiles of "
+        "that one run; ratios are ours divided by the other.",
+        "",
+        "## Targets",
+        "",
+        *targets(results),
+        "",
+        "## Start, training and memory",
+        "",
+        "| system | training (s) | cold start (s) | peak memory, Rasa (MB) | "
+        "peak memory, action server (MB) |",
+        "|---|---|---|---|---|",
+    ]
+    for s in systems:
+        r = results[s]
+        mem = r["peak_memory_mb"]
+        lines.append(f"| {s} | {fmt(r['train_s'], 0)} | {fmt(r['cold_start_s'])} | "
+                     f"{fmt(mem.get('rasa'), 0)} | {fmt(mem.get('actions'), 0)} |")  # fmt: skip
+    lines += ["", "## Latency and throughput", "",
+              "| channel | at once | system | messages | errors | p50 ms | p95 ms | p99 ms | "
+              "msg/s | p95 vs stock | p95 vs floor | msg/s vs stock | msg/s vs floor |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for channel in ("rest", "socketio"):
+        for people in (1, 10, 50):
+            for s in systems:
+                row = level(results, s, channel, people)
+                if not row:
+                    continue
+                stock = level(results, "stock", channel, people) or {}
+                floor = level(results, "floor", channel, people) or {}
+                extra = ["", "", "", ""]
+                if s == "ours":
+                    extra = [ratio(row["p95_ms"], stock.get("p95_ms")),
+                             ratio(row["p95_ms"], floor.get("p95_ms")),
+                             ratio(row["throughput"], stock.get("throughput")),
+                             ratio(row["throughput"], floor.get("throughput"))]  # fmt: skip
+                lines.append(
+                    f"| {channel} | {people} | {s} | {row['messages']} | {row['errors']} | "
+                    f"{fmt(row['p50_ms'])} | {fmt(row['p95_ms'])} | {fmt(row['p99_ms'])} | "
+                    f"{fmt(row['throughput'])} | " + " | ".join(extra) + " |"
+                )
+    markdown.write_text("\n".join(lines) + "\n")
+    _plot(results, systems, plot)
+
+
+def _plot(results: Dict, systems: List[str], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    colours = {"ours": "#1b365d", "stock": "#c8102e", "floor": "#8a94a6"}
+    for s in systems:
+        for channel, style in (("rest", "-"), ("socketio", "--")):
+            rows = [level(results, s, channel, n) for n in (1, 10, 50)]
+            rows = [r for r in rows if r]
+            people = [r["concurrency"] for r in rows]
+            axes[0].plot(people, [r["p95_ms"] for r in rows], style, marker="o",
+                         color=colours[s], label=f"{s} {channel}")  # fmt: skip
+            axes[1].plot(people, [r["throughput"] for r in rows], style, marker="o",
+                         color=colours[s], label=f"{s} {channel}")  # fmt: skip
+    axes[0].axhline(TARGETS["p95_ms_at_50_rest"], color="#2a7f62", lw=1, ls=":",
+                    label="target p95")  # fmt: skip
+    axes[1].axhline(TARGETS["throughput_rest_50"], color="#2a7f62", lw=1, ls=":",
+                    label="target msg/s")  # fmt: skip
+    axes[0].set(title="p95 latency per message", xlabel="conversations at once", ylabel="ms",
+                yscale="log", xscale="log")  # fmt: skip
+    axes[1].set(title="Throughput", xlabel="conversations at once", ylabel="messages per second",
+                xscale="log")  # fmt: skip
+    for ax in axes:
+        ax.set_xticks([1, 10, 50], labels=["1", "10", "50"])
+        ax.grid(alpha=0.3)
+    axes[1].legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
