@@ -8,6 +8,7 @@ percentiles; an error is any non-200 answer, an empty answer, a timeout or a los
 from __future__ import annotations
 
 import asyncio
+import math
 import statistics
 import time
 import uuid
@@ -51,8 +52,8 @@ class LevelResult:
         if not self.latencies_ms:
             return float("nan")
         ordered = sorted(self.latencies_ms)
-        index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
-        return ordered[index]
+        rank = math.ceil(p / 100 * len(ordered))  # nearest-rank percentile
+        return ordered[min(len(ordered), max(1, rank)) - 1]
 
     @property
     def throughput(self) -> float:

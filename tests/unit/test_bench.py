@@ -1,0 +1,48 @@
+"""The benchmark's arithmetic and report (the benchmark itself runs with `make bench`)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bench.loadgen import LevelResult, run_level
+from bench.report import write_report
+
+
+def test_percentiles_and_throughput():
+    result = LevelResult("ours", "rest", 10, latencies_ms=[float(i) for i in range(1, 101)],
+                         errors=2, wall_s=4.0)  # fmt: skip
+    assert result.percentile(50) == 50 and result.percentile(95) == 95
+    assert result.percentile(99) == 99 and result.throughput == 25.0
+    assert result.messages == 102
+
+
+def test_the_load_generator_refuses_anything_but_loopback():
+    with pytest.raises(ValueError, match="loopback"):
+        asyncio.run(run_level("ours", "rest", "http://example.org", 1, 1, 1))
+
+
+def test_report_gives_ratios_and_flags_missed_targets(tmp_path):
+    def row(system, p95, rate):
+        return {"system": system, "channel": "rest", "concurrency": 50, "messages": 100,
+                "errors": 0, "p50_ms": p95 / 2, "p95_ms": p95, "p99_ms": p95 * 1.2,
+                "throughput": rate}  # fmt: skip
+
+    results = {
+        "ours": {"train_s": 200, "cold_start_s": 20, "levels": [row("ours", 300, 50)],
+                 "peak_memory_mb": {"rasa": 900, "actions": 120}},
+        "stock": {"train_s": 600, "cold_start_s": 25, "levels": [row("stock", 600, 25)],
+                  "peak_memory_mb": {"rasa": 1200, "actions": 120}},
+        "floor": {"train_s": 6, "cold_start_s": 5, "levels": [row("floor", 100, 150)],
+                  "peak_memory_mb": {"rasa": 500, "actions": 110}},
+    }  # fmt: skip
+    write_report(results, tmp_path / "bench.md", tmp_path / "bench.png")
+    text = (tmp_path / "bench.md").read_text()
+    assert (
+        "| rest | 50 | ours | 100 | 0 | 150.0 | 300.0 | 360.0 | 50.0 | 0.50x | 3.00x | 2.00x | 0.33x |"
+        in text
+    )
+    assert "| p95 at 50 concurrent conversations, REST | 300.0 ms | <= 250 ms | **no** |" in text
+    assert "| full training | 200.0 s | <= 360 s | yes |" in text
+    assert (tmp_path / "bench.png").stat().st_size > 1000
