@@ -153,11 +153,13 @@ def create_app(config: Settings, store: Optional[ReviewStore] = None) -> Flask:
         rows = store.list_conversations(**filters)
         return render_template("conversations.html", rows=rows, filters=filters)
 
-    def conversation_page(sender_id: str, reveal: bool, template: str = "transcript.html"):
+    def conversation_page(sender_id: str, action: str, reveal: bool = False,
+                          template: str = "transcript.html"):  # fmt: skip
         store.refresh()
         summary = store.summary(sender_id)
         if summary is None:
             abort(404)
+        store.log(g.staff.username, action, sender_id)  # only what was really shown
         events = store.events_of(sender_id)
         return render_template(
             template, summary=summary, lines=transcript(events, reveal=reveal), reveal=reveal,
@@ -166,18 +168,15 @@ def create_app(config: Settings, store: Optional[ReviewStore] = None) -> Flask:
 
     @app.get("/conversations/<sender_id>")
     def conversation(sender_id: str):
-        store.log(g.staff.username, "view_transcript", sender_id)
-        return conversation_page(sender_id, reveal=False)
+        return conversation_page(sender_id, "view_transcript")
 
     @app.post("/conversations/<sender_id>/reveal")
     def reveal(sender_id: str):
-        store.log(g.staff.username, "reveal_transcript", sender_id)
-        return conversation_page(sender_id, reveal=True)
+        return conversation_page(sender_id, "reveal_transcript", reveal=True)
 
     @app.get("/conversations/<sender_id>/print")
     def print_transcript(sender_id: str):
-        store.log(g.staff.username, "export_transcript", sender_id)
-        return conversation_page(sender_id, reveal=False, template="print.html")
+        return conversation_page(sender_id, "export_transcript", template="print.html")
 
     @app.post("/conversations/<sender_id>/notes")
     def add_note(sender_id: str):

@@ -238,3 +238,8 @@ def test_retention_deletes_old_conversations_and_leads(world):
     assert len(world["store"].events_of(world["conversations"][0].sender_id)) > 0
     later = apply_retention(config, world["store"], now=NOW + 31 * tracker_events.DAY)
     assert later["leads"] == 2 and world["outbox"].list() == []
+
+
+def test_an_unknown_conversation_is_404_and_not_audited(staff, world):
+    assert staff.get("/conversations/nobody").status_code == 404
+    assert "view_transcript" not in actions(world)
