@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import math
+import random
 import statistics
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -39,6 +40,7 @@ class LevelResult:
     system: str
     channel: str
     concurrency: int
+    think_s: float = 0.0
     latencies_ms: List[float] = field(default_factory=list)
     errors: int = 0
     conversations: int = 0
@@ -62,6 +64,7 @@ class LevelResult:
     def row(self) -> dict:
         return {
             "system": self.system, "channel": self.channel, "concurrency": self.concurrency,
+            "think_s": self.think_s,
             "messages": self.messages, "errors": self.errors,
             "p50_ms": self.percentile(50), "p95_ms": self.percentile(95),
             "p99_ms": self.percentile(99), "throughput": self.throughput,
@@ -74,10 +77,20 @@ def assert_loopback(url: str) -> None:
         raise ValueError(f"the load generator only talks to loopback, not {url}")
 
 
+async def think(think_s: float, rng: random.Random) -> None:
+    """A person reads the answer and types the next message: think_s on average (0 = none)."""
+    if think_s > 0:
+        await asyncio.sleep(rng.uniform(0.5 * think_s, 1.5 * think_s))
+
+
 async def rest_conversation(session: aiohttp.ClientSession, url: str, script: Sequence[str],
-                            result: LevelResult) -> None:  # fmt: skip
+                            result: LevelResult, think_s: float = 0.0,
+                            rng: Optional[random.Random] = None) -> None:  # fmt: skip
     sender = f"bench-{uuid.uuid4().hex[:12]}"
-    for message in script:
+    rng = rng or random.Random(0)
+    for turn, message in enumerate(script):
+        if turn:
+            await think(think_s, rng)
         start = time.perf_counter()
         try:
             async with session.post(
@@ -96,12 +109,14 @@ async def rest_conversation(session: aiohttp.ClientSession, url: str, script: Se
 
 
 async def socket_conversation(server: str, script: Sequence[str], result: LevelResult,
-                              origin: str) -> None:  # fmt: skip
+                              origin: str, think_s: float = 0.0,
+                              rng: Optional[random.Random] = None) -> None:  # fmt: skip
     """One conversation as the widget has it: polling transport, session_request, messages.
 
     Latency is to the first bot message of the turn (what the visitor sees first); the turn is
     over once no more bot messages arrive for SOCKET_QUIET_S.
     """
+    rng = rng or random.Random(0)
     client = socketio.AsyncClient(reconnection=False)
     confirmed: asyncio.Future = asyncio.get_running_loop().create_future()
     inbox: asyncio.Queue = asyncio.Queue()
@@ -112,7 +127,9 @@ async def socket_conversation(server: str, script: Sequence[str], result: LevelR
                              wait_timeout=TURN_TIMEOUT_S)  # fmt: skip
         await client.emit("session_request", {"session_id": None})
         session_id = await asyncio.wait_for(confirmed, TURN_TIMEOUT_S)
-        for message in script:
+        for turn, message in enumerate(script):
+            if turn:
+                await think(think_s, rng)
             start = time.perf_counter()
             await client.emit("user_uttered", {"message": message, "session_id": session_id})
             try:
@@ -140,10 +157,18 @@ async def run_level(
     conversations: int,
     time_limit_s: float,
     origin: str = "",
+    think_s: float = 0.0,
+    seed: int = 2026,
 ) -> LevelResult:
-    """`concurrency` virtual people, each holding one conversation at a time."""
+    """`concurrency` virtual people, each holding one conversation at a time.
+
+    With think_s > 0 each person pauses between messages, as people do: that measures the
+    latency people feel at that many conversations. With think_s = 0 they fire at once, which
+    measures the most messages per second the system can take (and the queueing it causes).
+    """
     assert_loopback(base_url)
-    result = LevelResult(system, channel, concurrency)
+    rng = random.Random(seed)
+    result = LevelResult(system, channel, concurrency, think_s=think_s)
     started = time.perf_counter()
     deadline = started + time_limit_s
     counter = iter(range(conversations))
@@ -155,9 +180,9 @@ async def run_level(
             script = SCRIPTS[n % len(SCRIPTS)]
             if channel == "rest":
                 await rest_conversation(session, f"{base_url}/webhooks/rest/webhook", script,
-                                        result)  # fmt: skip
+                                        result, think_s, rng)  # fmt: skip
             else:
-                await socket_conversation(base_url, script, result, origin)
+                await socket_conversation(base_url, script, result, origin, think_s, rng)
             result.conversations += 1
 
     connector = aiohttp.TCPConnector(limit=concurrency * 2)

@@ -85,7 +85,8 @@ def first_answer(url: str, deadline: float) -> None:
     raise TimeoutError("no first answer")
 
 
-def measure(name: str, model: Path, conversations_per_person: int, limit_s: float) -> Dict:
+def measure(name: str, model: Path, conversations_per_person: int, limit_s: float,
+            think_s: float) -> Dict:  # fmt: skip
     rasa_port, web_port = free_port(), free_port()
     data_dir = WORK / name
     shutil.rmtree(data_dir, ignore_errors=True)
@@ -108,18 +109,19 @@ def measure(name: str, model: Path, conversations_per_person: int, limit_s: floa
         # Warm-up, not recorded: every script once.
         asyncio.run(run_level(name, "rest", stack.rasa_url, 1, len(SCRIPTS), 60))
         levels = []
-        for channel in CHANNELS:
-            for people in LEVELS:
-                result = asyncio.run(run_level(
-                    name, channel, stack.rasa_url, people, people * conversations_per_person,
-                    limit_s, origin=config.widget_origins[0],
-                ))  # fmt: skip
-                row = result.row()
-                levels.append(row)
-                print(f"    {channel:8} x{people:<3} {row['messages']:5} msgs  "
-                      f"p50 {row['p50_ms']:7.1f}  p95 {row['p95_ms']:7.1f}  "
-                      f"p99 {row['p99_ms']:7.1f} ms  {row['throughput']:6.1f} msg/s  "
-                      f"errors {row['errors']}", flush=True)  # fmt: skip
+        runs = [(channel, people, think_s) for channel in CHANNELS for people in LEVELS]
+        runs.append(("rest", max(LEVELS), 0.0))  # capacity: everyone at once, no pause
+        for channel, people, pause in runs:
+            result = asyncio.run(run_level(
+                name, channel, stack.rasa_url, people, people * conversations_per_person,
+                limit_s, origin=config.widget_origins[0], think_s=pause,
+            ))  # fmt: skip
+            row = result.row()
+            levels.append(row)
+            print(f"    {channel:8} x{people:<3} pause {pause:3.1f}s {row['messages']:5} msgs  "
+                  f"p50 {row['p50_ms']:7.1f}  p95 {row['p95_ms']:7.1f}  "
+                  f"p99 {row['p99_ms']:7.1f} ms  {row['throughput']:6.1f} msg/s  "
+                  f"errors {row['errors']}", flush=True)  # fmt: skip
         memory = {proc: peak_memory_mb(p.pid) for proc, p in stack.processes.items()}
     finally:
         stack.stop()
@@ -132,7 +134,9 @@ def main(argv: List[str]) -> int:
     )
     parser.add_argument("--systems", nargs="+", default=list(SYSTEMS), choices=list(SYSTEMS))
     parser.add_argument("--conversations-per-person", type=int, default=3)
-    parser.add_argument("--level-time-limit", type=float, default=90.0, help="seconds per level")
+    parser.add_argument("--level-time-limit", type=float, default=120.0, help="seconds per level")
+    parser.add_argument("--think", type=float, default=3.0,
+                        help="mean pause between a person's messages, seconds")  # fmt: skip
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
     REPORTS.mkdir(exist_ok=True)
@@ -141,7 +145,7 @@ def main(argv: List[str]) -> int:
         trained = train(name)
         results[name] = {"train_s": trained["train_s"],
                          **measure(name, trained["model"], args.conversations_per_person,
-                                   args.level_time_limit)}  # fmt: skip
+                                   args.level_time_limit, args.think)}  # fmt: skip
     (REPORTS / "bench.json").write_text(json.dumps(results, indent=2))
     write_report(results, REPORTS / "bench.md", REPORTS / "bench.png")
     print(f"==> Wrote {REPORTS / 'bench.md'} and {REPORTS / 'bench.png'}")

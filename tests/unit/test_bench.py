@@ -24,13 +24,13 @@ def test_the_load_generator_refuses_anything_but_loopback():
 
 
 def test_report_gives_ratios_and_flags_missed_targets(tmp_path):
-    def row(system, p95, rate):
+    def row(system, p95, rate, think_s=3.0):
         return {"system": system, "channel": "rest", "concurrency": 50, "messages": 100,
                 "errors": 0, "p50_ms": p95 / 2, "p95_ms": p95, "p99_ms": p95 * 1.2,
-                "throughput": rate}  # fmt: skip
+                "throughput": rate, "think_s": think_s}  # fmt: skip
 
     results = {
-        "ours": {"train_s": 200, "cold_start_s": 20, "levels": [row("ours", 300, 50)],
+        "ours": {"train_s": 200, "cold_start_s": 20, "levels": [row("ours", 300, 50), row("ours", 900, 70, 0.0)],
                  "peak_memory_mb": {"rasa": 900, "actions": 120}},
         "stock": {"train_s": 600, "cold_start_s": 25, "levels": [row("stock", 600, 25)],
                   "peak_memory_mb": {"rasa": 1200, "actions": 120}},
@@ -45,4 +45,5 @@ def test_report_gives_ratios_and_flags_missed_targets(tmp_path):
     )
     assert "| p95 at 50 concurrent conversations, REST | 300.0 ms | <= 250 ms | **no** |" in text
     assert "| full training | 200.0 s | <= 360 s | yes |" in text
+    assert "| capacity (50 at once, no pauses), REST | 70.0 msg/s | >= 60 msg/s | yes |" in text
     assert (tmp_path / "bench.png").stat().st_size > 1000
