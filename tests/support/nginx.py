@@ -7,14 +7,12 @@ server that handled it, so a test can see turns landing on different instances.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 from typing import Dict, List, Set
 
-from tests.support.stack import free_port
+from tests.support.stack import free_port, wait_for_port
 
 CONFIG = """
 worker_processes 1;
@@ -69,16 +67,8 @@ class Nginx:
             [self.binary, "-c", str(self.dir / "nginx.conf"), "-p", str(self.dir)],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"nginx exited: {self.process.stderr.read().decode()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("nginx did not start")
+        wait_for_port(self.port, self.process, "nginx")
+        return self
 
     def upstreams_by_conversation(self) -> Dict[str, Set[str]]:
         seen: Dict[str, Set[str]] = {}

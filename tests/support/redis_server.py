@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
-from tests.support.stack import free_port
+from tests.support.stack import free_port, wait_for_port
 
 
 class RedisServer:
@@ -31,14 +29,8 @@ class RedisServer:
              "--appendonly", "no", "--dir", str(self.dir), "--protected-mode", "yes"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("redis-server did not start")
+        wait_for_port(self.port, self.process, "redis-server")
+        return self
 
     def stop(self) -> None:
         if self.process:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import socket
+import subprocess
+import time
 from pathlib import Path
 
 from bot import settings
@@ -20,6 +22,21 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, what: str, timeout: float = 20) -> None:
+    """Until something listens on 127.0.0.1:`port`; fail at once if `process` has exited."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            errors = process.stderr.read().decode(errors="replace") if process.stderr else ""
+            raise RuntimeError(f"{what} exited with code {process.returncode}: {errors}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{what} did not start within {timeout:.0f} s")
 
 
 def stack_settings(data_dir: Path, **overrides) -> Settings:
