@@ -57,7 +57,8 @@ class Stack:
         return {
             "actions": [_bin("rasa"), "run", "actions", "--actions", "actions",
                         "--port", str(c.action_port)],
-            "rasa": [_bin("rasa"), "run", "--model", str(c.model_path),
+            # Rasa with the project's fixes to Rasa 3.6 applied (bot/rasa_server/patches.py).
+            "rasa": [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(c.model_path),
                      "--endpoints", str(ROOT / "endpoints.yml"),
                      "--credentials", str(ROOT / "credentials.yml"),
                      "--interface", c.host, "--port", str(c.rasa_port)],
