@@ -161,7 +161,7 @@ scale: check-python $(MODEL) scale-bin ## 3 Rasa servers behind nginx, PostgreSQ
 test: check-python setup lint unit validate $(MODEL) nlu-eval safety-eval conversations e2e browser scale ## every check
 	@echo "==> All checks passed"
 
-bench: check-python setup $(MODEL) ## load benchmark: ours vs stock Rasa vs a fixed-answer floor (~30 min)
+bench: check-python setup $(MODEL) scale-bin ## load benchmark: ours vs stock Rasa vs a fixed-answer floor (~30 min)
 	@echo "==> Benchmark (trains three models, then 1/10/50 conversations at once over REST and socket.io)"
 	@$(BIN)/python -m bench.run
 

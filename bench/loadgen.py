@@ -108,16 +108,27 @@ async def rest_conversation(session: aiohttp.ClientSession, url: str, script: Se
         result.latencies_ms.append((time.perf_counter() - start) * 1000)
 
 
+def source_address(person: int) -> str:
+    """A loopback address of the person's own (127.0.0.10 and up), as if each visitor came from
+    their own network; a balancer that keeps a socket.io visitor on one server tells them apart
+    by address."""
+    return f"127.0.{10 + person // 240}.{10 + person % 240}"
+
+
 async def socket_conversation(server: str, script: Sequence[str], result: LevelResult,
                               origin: str, think_s: float = 0.0,
-                              rng: Optional[random.Random] = None) -> None:  # fmt: skip
+                              rng: Optional[random.Random] = None,
+                              source: Optional[str] = None) -> None:  # fmt: skip
     """One conversation as the widget has it: polling transport, session_request, messages.
 
     Latency is to the first bot message of the turn (what the visitor sees first); the turn is
     over once no more bot messages arrive for SOCKET_QUIET_S.
     """
     rng = rng or random.Random(0)
-    client = socketio.AsyncClient(reconnection=False)
+    http = aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(local_addr=(source, 0) if source else None)
+    )
+    client = socketio.AsyncClient(reconnection=False, http_session=http)
     confirmed: asyncio.Future = asyncio.get_running_loop().create_future()
     inbox: asyncio.Queue = asyncio.Queue()
     client.on("session_confirm", lambda sid: confirmed.done() or confirmed.set_result(sid))
@@ -147,6 +158,7 @@ async def socket_conversation(server: str, script: Sequence[str], result: LevelR
         result.errors += len(script)
     finally:
         await client.disconnect()
+        await http.close()
 
 
 async def run_level(
@@ -173,7 +185,10 @@ async def run_level(
     deadline = started + time_limit_s
     counter = iter(range(conversations))
 
-    async def person(session: aiohttp.ClientSession) -> None:
+    async def person(session: aiohttp.ClientSession, number: int, arrival_s: float) -> None:
+        # People do not all press Send in the same millisecond: with pauses, each arrives at a
+        # random moment within one pause. (Without pauses everyone starts at once, on purpose.)
+        await asyncio.sleep(arrival_s)
         for n in counter:
             if time.perf_counter() > deadline:
                 return
@@ -182,11 +197,13 @@ async def run_level(
                 await rest_conversation(session, f"{base_url}/webhooks/rest/webhook", script,
                                         result, think_s, rng)  # fmt: skip
             else:
-                await socket_conversation(base_url, script, result, origin, think_s, rng)
+                await socket_conversation(base_url, script, result, origin, think_s, rng,
+                                          source=source_address(number))  # fmt: skip
             result.conversations += 1
 
     connector = aiohttp.TCPConnector(limit=concurrency * 2)
     async with aiohttp.ClientSession(connector=connector) as session:
-        await asyncio.gather(*(person(session) for _ in range(concurrency)))
+        arrivals = [rng.uniform(0, think_s) for _ in range(concurrency)]
+        await asyncio.gather(*(person(session, n, arrival) for n, arrival in enumerate(arrivals)))
     result.wall_s = time.perf_counter() - started
     return result

@@ -10,22 +10,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import json
-import shutil
-import socket
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Dict, List
 
-import requests
-
+from bench.cluster import Cluster
 from bench.loadgen import SCRIPTS, run_level
 from bench.report import write_report
-from bot import settings as settings_module
-from bot.launcher import Stack
 from bot.settings import ROOT
 
 WORK = ROOT / "build" / "bench"
@@ -41,16 +36,13 @@ SYSTEMS = {
 COLD_START_TIMEOUT_S = 240
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def train(name: str) -> Dict:
+def train(name: str, reuse: bool = False) -> Dict:
     config, domain, data = SYSTEMS[name]
     out = WORK / "models"
     out.mkdir(parents=True, exist_ok=True)
+    if reuse and (out / f"{name}.tar.gz").exists():
+        print(f"==> [{name}] reusing {out / name}.tar.gz (training time not measured)")
+        return {"model": out / f"{name}.tar.gz", "train_s": float("nan")}
     print(f"==> [{name}] training (forced, from scratch)", flush=True)
     start = time.perf_counter()
     subprocess.run(
@@ -64,68 +56,37 @@ def train(name: str) -> Dict:
     return {"model": out / f"{name}.tar.gz", "train_s": seconds}
 
 
-def peak_memory_mb(pid: int) -> float:
-    """The process's peak resident memory (VmHWM), from /proc."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def first_answer(url: str, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        try:
-            reply = requests.post(f"{url}/webhooks/rest/webhook",
-                                  json={"sender": "bench-cold", "message": "hi"}, timeout=5)  # fmt: skip
-            if reply.status_code == 200 and reply.json():
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError("no first answer")
-
-
-def measure(name: str, model: Path, conversations_per_person: int, limit_s: float,
-            think_s: float) -> Dict:  # fmt: skip
-    rasa_port, web_port = free_port(), free_port()
-    data_dir = WORK / name
-    shutil.rmtree(data_dir, ignore_errors=True)
-    config = dataclasses.replace(
-        settings_module.load(), rasa_port=rasa_port, action_port=free_port(), web_port=web_port,
-        public_rasa_url=f"http://127.0.0.1:{rasa_port}",
-        widget_origins=(f"http://127.0.0.1:{web_port}",), data_dir=data_dir,
-        tracker_db=data_dir / "tracker.db", tracker_url=f"sqlite:///{data_dir / 'tracker.db'}",
-        outbox_url=f"sqlite:///{data_dir / 'outbox.db'}", model_path=model,
-    )  # fmt: skip
-    stack = Stack(config, log_dir=data_dir / "logs")
-    print(f"==> [{name}] cold start", flush=True)
-    start = time.perf_counter()
-    stack.start_process("actions")
-    stack.start_process("rasa")
+def measure(name: str, model: Path, servers: int, conversations_per_person: int,
+            limit_s: float, think_s: float) -> Dict:  # fmt: skip
+    cluster = Cluster(name, model, servers, WORK)
+    print(f"==> [{name}] cold start, {servers} Rasa server(s)", flush=True)
     try:
-        first_answer(stack.rasa_url, time.monotonic() + COLD_START_TIMEOUT_S)
-        cold_s = time.perf_counter() - start
-        print(f"    first answer after {cold_s:.1f} s", flush=True)
-        # Warm-up, not recorded: every script once.
-        asyncio.run(run_level(name, "rest", stack.rasa_url, 1, len(SCRIPTS), 60))
+        cold_s = cluster.start(COLD_START_TIMEOUT_S)
+        print(f"    every server answered after {cold_s:.1f} s", flush=True)
+        # Warm-up, not recorded: every script once on every server.
+        asyncio.run(run_level(name, "rest", cluster.url, servers, servers * len(SCRIPTS), 60))
         levels = []
         runs = [(channel, people, think_s) for channel in CHANNELS for people in LEVELS]
         runs.append(("rest", max(LEVELS), 0.0))  # capacity: everyone at once, no pause
         for channel, people, pause in runs:
+            stored_before = cluster.stored_user_messages()
             result = asyncio.run(run_level(
-                name, channel, stack.rasa_url, people, people * conversations_per_person,
-                limit_s, origin=config.widget_origins[0], think_s=pause,
+                name, channel, cluster.url, people, people * conversations_per_person,
+                limit_s, origin=cluster.origin, think_s=pause,
             ))  # fmt: skip
             row = result.row()
+            # Sent, answered, but not in the tracker store: lost (each error was sent too).
+            row["lost"] = result.messages - (cluster.stored_user_messages() - stored_before)
             levels.append(row)
             print(f"    {channel:8} x{people:<3} pause {pause:3.1f}s {row['messages']:5} msgs  "
                   f"p50 {row['p50_ms']:7.1f}  p95 {row['p95_ms']:7.1f}  "
                   f"p99 {row['p99_ms']:7.1f} ms  {row['throughput']:6.1f} msg/s  "
-                  f"errors {row['errors']}", flush=True)  # fmt: skip
-        memory = {proc: peak_memory_mb(p.pid) for proc, p in stack.processes.items()}
+                  f"errors {row['errors']}  lost {row['lost']}", flush=True)  # fmt: skip
+        memory = cluster.peak_memory()
     finally:
-        stack.stop()
-    return {"cold_start_s": cold_s, "levels": levels, "peak_memory_mb": memory}
+        cluster.stop()
+    return {"servers": servers, "cold_start_s": cold_s, "levels": levels,
+            "peak_memory_mb": memory}  # fmt: skip
 
 
 def main(argv: List[str]) -> int:
@@ -133,6 +94,17 @@ def main(argv: List[str]) -> int:
         prog="python -m bench.run", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--systems", nargs="+", default=list(SYSTEMS), choices=list(SYSTEMS))
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="Rasa servers (default: one per core, as the README recommends)",
+    )
+    parser.add_argument(
+        "--reuse-models",
+        action="store_true",
+        help="skip training when build/bench/models has a model (for profiling)",
+    )
     parser.add_argument("--conversations-per-person", type=int, default=3)
     parser.add_argument("--level-time-limit", type=float, default=120.0, help="seconds per level")
     parser.add_argument("--think", type=float, default=3.0,
@@ -142,10 +114,11 @@ def main(argv: List[str]) -> int:
     REPORTS.mkdir(exist_ok=True)
     results = {}
     for name in args.systems:
-        trained = train(name)
+        trained = train(name, reuse=args.reuse_models)
         results[name] = {"train_s": trained["train_s"],
-                         **measure(name, trained["model"], args.conversations_per_person,
-                                   args.level_time_limit, args.think)}  # fmt: skip
+                         **measure(name, trained["model"], args.servers,
+                                   args.conversations_per_person, args.level_time_limit,
+                                   args.think)}  # fmt: skip
     (REPORTS / "bench.json").write_text(json.dumps(results, indent=2))
     write_report(results, REPORTS / "bench.md", REPORTS / "bench.png")
     print(f"==> Wrote {REPORTS / 'bench.md'} and {REPORTS / 'bench.png'}")

@@ -1,5 +1,9 @@
-"""A real nginx on loopback, balancing round-robin over several Rasa servers (Debian's nginx).
+"""A real nginx on loopback in front of several Rasa servers (Debian's nginx).
 
+REST and webhook requests go round-robin. socket.io requests stay with one server per client
+address (`hash $remote_addr`), because a socket.io session lives in the server that opened it;
+this is the sticky balancing the README asks for. (nginx's `ip_hash` would not do here: it
+hashes only the first three octets, so every 127.0.0.x client would land on one server.)
 Its access log records, for every request, the conversation (passed as ?c=) and the Rasa
 server that handled it, so a test can see turns landing on different instances.
 """
@@ -32,8 +36,18 @@ http {{
   upstream rasa {{
 {servers}
   }}
+  upstream rasa_sticky {{
+    hash $remote_addr consistent;
+{servers}
+  }}
   server {{
     listen 127.0.0.1:{port};
+    location /socket.io/ {{
+      proxy_pass http://rasa_sticky;
+      proxy_http_version 1.1;
+      proxy_set_header Host $host;
+      proxy_read_timeout 60s;
+    }}
     location / {{
       proxy_pass http://rasa;
       proxy_http_version 1.1;

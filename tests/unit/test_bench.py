@@ -26,11 +26,11 @@ def test_the_load_generator_refuses_anything_but_loopback():
 def test_report_gives_ratios_and_flags_missed_targets(tmp_path):
     def row(system, p95, rate, think_s=3.0):
         return {"system": system, "channel": "rest", "concurrency": 50, "messages": 100,
-                "errors": 0, "p50_ms": p95 / 2, "p95_ms": p95, "p99_ms": p95 * 1.2,
+                "errors": 0, "lost": 0, "p50_ms": p95 / 2, "p95_ms": p95, "p99_ms": p95 * 1.2,
                 "throughput": rate, "think_s": think_s}  # fmt: skip
 
     results = {
-        "ours": {"train_s": 200, "cold_start_s": 20, "levels": [row("ours", 300, 50), row("ours", 900, 70, 0.0)],
+        "ours": {"train_s": 200.0, "cold_start_s": 20.0, "servers": 2, "levels": [row("ours", 300, 50), row("ours", 900, 70, 0.0)],
                  "peak_memory_mb": {"rasa": 900, "actions": 120}},
         "stock": {"train_s": 600, "cold_start_s": 25, "levels": [row("stock", 600, 25)],
                   "peak_memory_mb": {"rasa": 1200, "actions": 120}},
@@ -40,10 +40,23 @@ def test_report_gives_ratios_and_flags_missed_targets(tmp_path):
     write_report(results, tmp_path / "bench.md", tmp_path / "bench.png")
     text = (tmp_path / "bench.md").read_text()
     assert (
-        "| rest | 50 | ours | 100 | 0 | 150.0 | 300.0 | 360.0 | 50.0 | 0.50x | 3.00x | 2.00x | 0.33x |"
+        "| rest | 50 | ours | 100 | 0 | 0 | 150.0 | 300.0 | 360.0 | 50.0 | 0.50x | 3.00x | 2.00x | 0.33x |"
         in text
     )
     assert "| p95 at 50 concurrent conversations, REST | 300.0 ms | <= 250 ms | **no** |" in text
     assert "| full training | 200.0 s | <= 360 s | yes |" in text
     assert "| capacity (50 at once, no pauses), REST | 70.0 msg/s | >= 60 msg/s | yes |" in text
+    assert "| errors and lost messages, all levels | 0  | <= 0  | yes |" in text
     assert (tmp_path / "bench.png").stat().st_size > 1000
+
+
+def test_a_message_lost_from_the_tracker_store_misses_the_target(tmp_path):
+    row = {"system": "ours", "channel": "rest", "concurrency": 50, "messages": 100, "errors": 0,
+           "lost": 1, "p50_ms": 10.0, "p95_ms": 20.0, "p99_ms": 30.0, "throughput": 70.0,
+           "think_s": 3.0}  # fmt: skip
+    results = {"ours": {"train_s": 100.0, "cold_start_s": 10.0, "servers": 2, "levels": [row],
+                        "peak_memory_mb": {"rasa": 700.0, "rasa_total": 1400.0, "actions": 120.0}}}  # fmt: skip
+    write_report(results, tmp_path / "bench.md", tmp_path / "bench.png")
+    text = (tmp_path / "bench.md").read_text()
+    assert "| errors and lost messages, all levels | 1  | <= 0  | **no** |" in text
+    assert "| ours | 2 | 100 | 10.0 | 700 | 1400 | 120 |" in text
