@@ -64,6 +64,12 @@ class Settings:
     lead_retention_days: int
     review_secure_cookie: bool
     redis_url: str
+    max_message_chars: int
+    max_request_bytes: int
+    action_timeout_s: int
+    tracker_wait_s: int
+    rasa_api: bool
+    rasa_api_token: str
 
     @property
     def action_endpoint_url(self) -> str:
@@ -83,6 +89,12 @@ class Settings:
             "NOC_TWILIO_PUBLIC_URL": self.twilio_public_url,
             "NOC_SENDER_HASH_KEY": self.sender_hash_key,
             "NOC_SMS_PART_CHARS": str(self.sms_part_chars),
+            # Limits and fault handling (bot/channels/, bot/rasa_server/).
+            "NOC_MAX_MESSAGE_CHARS": str(self.max_message_chars),
+            "NOC_MAX_REQUEST_BYTES": str(self.max_request_bytes),
+            "NOC_ACTION_TIMEOUT_S": str(self.action_timeout_s),
+            "NOC_TRACKER_WAIT_S": str(self.tracker_wait_s),
+            "NOC_RASA_API_TOKEN": self.rasa_api_token,
         }
 
     def to_env(self) -> dict:
@@ -104,6 +116,7 @@ class Settings:
         }  # fmt: skip
         env = {var: str(getattr(self, field)) for field, var in names.items()}
         env["NOC_REVIEW_SECURE_COOKIE"] = "true" if self.review_secure_cookie else "false"
+        env["NOC_RASA_API"] = "on" if self.rasa_api else "off"
         return {**env, **self.rasa_env()}
 
 
@@ -140,7 +153,40 @@ def load() -> Settings:
         # Rasa's Redis lock store, for several Rasa servers sharing one tracker store
         # (redis://[:password@]host[:port][/db]). Empty: one server, in-memory locks.
         redis_url=_redis_url(_env("NOC_REDIS_URL", "")),
+        **_limits(),
     )
+
+
+def _number(name: str, default: int, low: int, high: int, what: str) -> int:
+    raw = _env(name, str(default))
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ValueError(f"{name} must be {what} from {low} to {high}, not {raw!r}")
+    return int(raw)
+
+
+def _limits() -> dict:
+    """How much the assistant takes in, how long it waits, and whether Rasa's API is on."""
+    api = _env("NOC_RASA_API", "off").lower()
+    if api not in ("on", "off"):
+        raise ValueError(f"NOC_RASA_API must be on or off, not {api!r}")
+    return {
+        # Longer messages get a polite request for a shorter one (on every channel).
+        "max_message_chars": _number(
+            "NOC_MAX_MESSAGE_CHARS", 2000, 100, 20000, "a number of characters"
+        ),  # fmt: skip
+        # Bigger request bodies are refused with 413 by Rasa's web server before any parsing.
+        "max_request_bytes": _number(
+            "NOC_MAX_REQUEST_BYTES", 65536, 4096, 10485760, "a number of bytes"
+        ),  # fmt: skip
+        # How long Rasa waits for the action server before it sends the safe reply instead.
+        "action_timeout_s": _number("NOC_ACTION_TIMEOUT_S", 10, 1, 120, "a number of seconds"),
+        # How long Rasa waits at start for the tracker database before it gives up (exit 2).
+        "tracker_wait_s": _number("NOC_TRACKER_WAIT_S", 20, 0, 600, "a number of seconds"),
+        # Rasa's HTTP API (read and change any conversation). Off unless asked for; when on it
+        # needs the token and listens on loopback only (bot/rasa_server/preflight.py).
+        "rasa_api": api == "on",
+        "rasa_api_token": os.environ.get("NOC_RASA_API_TOKEN", ""),  # secret: no default
+    }
 
 
 def _redis_url(value: str) -> str:

@@ -31,7 +31,8 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.channels import sms_replies
+from bot.channels import inbound, sms_replies
+from bot.faults import trouble_text
 from bot.nlu.safety_intents import SAFETY_INTENTS
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ STOP_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "optout
 START_WORDS = {"start", "unstop"}
 HELP_WORDS = {"help", "info"}
 DEFAULT_PART_CHARS = 320  # two SMS segments; phones join them into one message
+DEFAULT_MAX_CHARS = 2000
 
 
 def keyword(body: str) -> Optional[str]:
@@ -120,10 +122,16 @@ class TwilioMessagingInput(InputChannel):
             public_url=str(credentials.get("public_url") or ""),
             sender_hash_key=str(credentials.get("sender_hash_key") or ""),
             part_chars=int(credentials.get("part_chars") or DEFAULT_PART_CHARS),
+            max_message_chars=int(credentials.get("max_message_chars") or DEFAULT_MAX_CHARS),
         )
 
     def __init__(
-        self, auth_token: str, public_url: str, sender_hash_key: str, part_chars: int
+        self,
+        auth_token: str,
+        public_url: str,
+        sender_hash_key: str,
+        part_chars: int,
+        max_message_chars: int = 2000,
     ) -> None:
         if auth_token and not sender_hash_key:
             raise ValueError(
@@ -138,6 +146,7 @@ class TwilioMessagingInput(InputChannel):
         self.public_url = public_url
         self.sender_hash_key = sender_hash_key
         self.part_chars = part_chars
+        self.max_message_chars = max_message_chars
         if self.validator is None:
             logger.warning("Twilio channel: no NOC_TWILIO_AUTH_TOKEN, every request is refused")
 
@@ -168,9 +177,7 @@ class TwilioMessagingInput(InputChannel):
             address = params.get("From") or ""
             if not address:
                 return response.text("Bad request: no From.\n", status=400)
-            return await self.answer(
-                request, address, request.form.get("Body") or "", on_new_message
-            )
+            return await self.answer(request, address, params.get("Body") or "", on_new_message)
 
         return webhook
 
@@ -193,6 +200,10 @@ class TwilioMessagingInput(InputChannel):
             # never fetched, so nothing the person sent is kept.
             return twiml([sms_replies.empty_text()])
 
+        checked = inbound.check(body, self.max_message_chars)
+        if checked.reply is not None:
+            return twiml(sms_replies.split_parts(checked.reply, self.part_chars))
+        body = checked.text
         sender_id = sender_key(address, self.sender_hash_key)
         tracker_store = request.app.ctx.agent.tracker_store
         before = await tracker_store.retrieve(sender_id)
@@ -201,10 +212,14 @@ class TwilioMessagingInput(InputChannel):
             text = "/greet"
 
         collector = CollectingOutputChannel()
-        await on_new_message(
-            UserMessage(text, collector, sender_id, input_channel=self.name(),
-                        metadata={"sms_channel": kind})
-        )  # fmt: skip
+        try:
+            await on_new_message(
+                UserMessage(text, collector, sender_id, input_channel=self.name(),
+                            metadata={"sms_channel": kind})
+            )  # fmt: skip
+        except Exception as error:  # noqa: BLE001 - the person must still get an answer
+            logger.error("Twilio channel: handling a message failed (%s)", type(error).__name__)
+            return twiml(sms_replies.split_parts(trouble_text(), self.part_chars))
         after = await tracker_store.retrieve(sender_id)
         intent = ((after.latest_message.intent or {}).get("name")) if after else None
         parts = sms_replies.reply_parts(
