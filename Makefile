@@ -32,7 +32,7 @@ TF_QUIET := { grep -vE "^(WARNING|W0000|I0000)|oneDNN|cuda|TensorRT|cpu_feature_
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null) \
 	$(wildcard bot/nlu/*.py) $(SPACY_DIR)/.built
 
-.PHONY: help check-python setup spacy web train run test lint postgres-bin node-bin chromium-bin scale-bin unit validate nlu-eval safety-eval conversations e2e browser scale bench lock clean
+.PHONY: help check-python setup spacy web train run test lint postgres-bin node-bin chromium-bin scale-bin unit validate nlu-eval safety-eval conversations e2e faults browser scale bench lock clean
 
 help: ## list the targets
 	@echo "No-contact-order assistant. Targets:"
@@ -158,7 +158,11 @@ scale: check-python $(MODEL) scale-bin ## 3 Rasa servers behind nginx, PostgreSQ
 	@echo "==> Scale-out: 3 Rasa servers behind nginx sharing PostgreSQL and Redis"
 	@$(BIN)/pytest -q tests/scale
 
-test: check-python setup lint unit validate $(MODEL) nlu-eval safety-eval conversations e2e browser scale ## every check
+faults: check-python $(MODEL) postgres-bin ## fault injection: action server and database killed mid-conversation
+	@echo "==> Fault injection (action server down and hanging, PostgreSQL stopped, Rasa killed)"
+	@$(BIN)/pytest -q tests/faults
+
+test: check-python setup lint unit validate $(MODEL) nlu-eval safety-eval conversations e2e faults browser scale ## every check
 	@echo "==> All checks passed"
 
 bench: check-python setup $(MODEL) scale-bin ## load benchmark: ours vs stock Rasa vs a fixed-answer floor (~30 min)

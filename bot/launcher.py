@@ -61,7 +61,9 @@ class Stack:
             "rasa": [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(c.model_path),
                      "--endpoints", str(ROOT / "endpoints.yml"),
                      "--credentials", str(ROOT / "credentials.yml"),
-                     "--interface", c.host, "--port", str(c.rasa_port)],
+                     "--interface", c.host, "--port", str(c.rasa_port),
+                     # The token is added inside the process (bot/rasa_server), never here.
+                     *(["--enable-api"] if c.rasa_api else [])],
             # Delivers consultation requests the action server could not deliver at once.
             "worker": [sys.executable, "-m", "bot.leads", "worker"],
             # The demo firm page with the chat widget, and the widget's files.

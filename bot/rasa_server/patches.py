@@ -6,16 +6,26 @@ safe to call twice. tests/unit/test_rasa_patches.py checks that each fix gives R
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import os
 from functools import lru_cache
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions import action as rasa_action
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.core.events import BotUttered, Event
 
-# Rasa's own method, kept for the tests that compare the two.
+from bot.faults import trouble_text
+
+logger = logging.getLogger(__name__)
+DEFAULT_ACTION_TIMEOUT_S = 10.0
+
+# Rasa's own methods, kept for the tests that compare and for the safety net to call.
 rasa_validate_action_result = rasa_action.RemoteAction._validate_action_result
+rasa_remote_action_run = rasa_action.RemoteAction.run
 
 # Rasa's own wording, so a bad action server response reads the same in the logs.
 _BAD_RESPONSE_HINT = (
@@ -50,8 +60,44 @@ def validate_action_result(self: Any, result: Dict[str, Any]) -> bool:  # noqa: 
     return True
 
 
+def action_timeout_s() -> float:
+    try:
+        return float(os.environ.get("NOC_ACTION_TIMEOUT_S") or DEFAULT_ACTION_TIMEOUT_S)
+    except ValueError:
+        return DEFAULT_ACTION_TIMEOUT_S
+
+
+async def run_remote_action_safely(
+    self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any
+) -> List[Event]:
+    """`RemoteAction.run` with a time limit, and a safe answer when the action server fails.
+
+    Rasa waits up to 5 minutes for the action server, and when it is down or answers with an
+    error, Rasa logs it and the person gets no reply at all. Here the call is limited to
+    NOC_ACTION_TIMEOUT_S (10 s by default); on a failure or a timeout the person is told that
+    something went wrong, with 911 and how to reach the firm. A form's own rejection of an
+    answer (ActionExecutionRejection) is normal dialogue, and passes through as in Rasa.
+    """
+    try:
+        return await asyncio.wait_for(
+            rasa_remote_action_run(self, output_channel, nlg, tracker, domain),
+            timeout=action_timeout_s(),
+        )
+    except rasa_action.ActionExecutionRejection:
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure must still give an answer
+        reason = "timed out" if isinstance(error, asyncio.TimeoutError) else type(error).__name__
+        logger.error("Custom action %s failed (%s); sent the safe reply instead",
+                     self.name(), reason)  # fmt: skip
+        message = {"text": trouble_text()}
+        await output_channel.send_response(tracker.sender_id, message)
+        return [BotUttered(message["text"], metadata={"service_trouble": True})]
+
+
 def apply() -> None:
     rasa_action.RemoteAction._validate_action_result = validate_action_result
+    rasa_action.RemoteAction.run = run_remote_action_safely
 
 
-__all__ = ["apply", "rasa_validate_action_result", "validate_action_result", "ValidationError"]
+__all__ = ["apply", "rasa_validate_action_result", "run_remote_action_safely",
+           "validate_action_result", "ValidationError"]  # fmt: skip

@@ -51,6 +51,15 @@ class PostgresServer:
         if self.as_root:
             shutil.chown(self.dir, "postgres", "postgres")
         self._run([self.initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"])
+        return self.resume()
+
+    def pause(self) -> None:
+        """Stop the server at once, as a crash would (its data stays, for resume())."""
+        self._run([self.pg_ctl, "-D", str(self.dir / "data"), "-m", "immediate", "-w", "stop"])
+
+    def resume(self) -> PostgresServer:
+        """Start the server (again) on the same port with the same data."""
+        data = self.dir / "data"
         options = f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.dir}"
         self._run(
             [
@@ -76,5 +85,7 @@ class PostgresServer:
     def stop(self) -> None:
         try:
             self._run([self.pg_ctl, "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop"])
+        except subprocess.CalledProcessError:
+            pass  # already stopped (a test paused it)
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
