@@ -32,7 +32,7 @@ TF_QUIET := { grep -vE "^(WARNING|W0000|I0000)|oneDNN|cuda|TensorRT|cpu_feature_
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null) \
 	$(wildcard bot/nlu/*.py) $(SPACY_DIR)/.built
 
-.PHONY: help check-python setup spacy web train run test lint postgres-bin node-bin chromium-bin scale-bin unit validate nlu-eval safety-eval conversations e2e faults browser scale bench lock clean
+.PHONY: help check-python setup spacy web train run test lint audit postgres-bin node-bin chromium-bin scale-bin unit validate nlu-eval safety-eval conversations e2e faults browser scale bench lock clean
 
 help: ## list the targets
 	@echo "No-contact-order assistant. Targets:"
@@ -102,8 +102,8 @@ run: check-python $(MODEL) $(WEB_VENDOR) ## start the servers and the website ch
 
 lint: check-python $(VENV)/.installed ## ruff on the Python code
 	@echo "==> Lint (ruff)"
-	@$(BIN)/ruff check bot actions tests bench
-	@$(BIN)/ruff format --check bot actions tests bench
+	@$(BIN)/ruff check bot actions tests bench security
+	@$(BIN)/ruff format --check bot actions tests bench security
 
 postgres-bin: ## install Debian's PostgreSQL if missing (tests start a throwaway server)
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
@@ -158,11 +158,23 @@ scale: check-python $(MODEL) scale-bin ## 3 Rasa servers behind nginx, PostgreSQ
 	@echo "==> Scale-out: 3 Rasa servers behind nginx sharing PostgreSQL and Redis"
 	@$(BIN)/pytest -q tests/scale
 
+# The auditor lives in its own virtual environment: its dependencies must not move the pins.
+AUDIT_VENV := build/audit-venv
+$(AUDIT_VENV)/.installed: | check-python
+	@echo "==> Installing pip-audit into $(AUDIT_VENV)/"
+	@rm -rf $(AUDIT_VENV) && $(PYTHON) -m venv $(AUDIT_VENV)
+	@$(AUDIT_VENV)/bin/pip install --quiet --progress-bar off pip-audit==2.10.1 2>&1 | $(PIP_QUIET)
+	@touch $@
+
+audit: check-python $(VENV)/.installed $(AUDIT_VENV)/.installed ## pip-audit of every pinned package against security/audit-allowlist.yml
+	@echo "==> Dependency audit (pip-audit; triaged advisories in security/audit-allowlist.yml)"
+	@$(BIN)/python -m security.audit
+
 faults: check-python $(MODEL) postgres-bin ## fault injection: action server and database killed mid-conversation
 	@echo "==> Fault injection (action server down and hanging, PostgreSQL stopped, Rasa killed)"
 	@$(BIN)/pytest -q tests/faults
 
-test: check-python setup lint unit validate $(MODEL) nlu-eval safety-eval conversations e2e faults browser scale ## every check
+test: check-python setup lint audit unit validate $(MODEL) nlu-eval safety-eval conversations e2e faults browser scale ## every check
 	@echo "==> All checks passed"
 
 bench: check-python setup $(MODEL) scale-bin ## load benchmark: ours vs stock Rasa vs a fixed-answer floor (~30 min)
