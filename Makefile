@@ -32,7 +32,7 @@ TF_QUIET := { grep -vE "^(WARNING|W0000|I0000)|oneDNN|cuda|TensorRT|cpu_feature_
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null) \
 	$(wildcard bot/nlu/*.py) $(SPACY_DIR)/.built
 
-.PHONY: help check-python setup spacy web train run test lint audit postgres-bin node-bin chromium-bin scale-bin unit validate nlu-eval safety-eval conversations e2e faults browser scale bench lock clean
+.PHONY: help check-python setup spacy web train run test lint audit postgres-bin node-bin chromium-bin scale-bin unit validate nlu-eval safety-eval conversations e2e faults browser scale bench profile soak lock clean
 
 help: ## list the targets
 	@echo "No-contact-order assistant. Targets:"
@@ -180,6 +180,14 @@ test: check-python setup lint audit unit validate $(MODEL) nlu-eval safety-eval 
 bench: check-python setup $(MODEL) scale-bin ## load benchmark: ours vs stock Rasa vs a fixed-answer floor (~30 min)
 	@echo "==> Benchmark (trains three models, then 1/10/50 conversations at once over REST and socket.io)"
 	@$(BIN)/python -m bench.run
+
+profile: check-python setup $(MODEL) ## where one Rasa server spends its CPU under load (py-spy) -> reports/profile.md
+	@echo "==> Profile (one Rasa server at saturation, sampled by py-spy)"
+	@$(BIN)/python -m bench.profile
+
+soak: check-python setup $(MODEL) scale-bin ## 10 minutes at 10 msg/s: errors (must be 0) and memory growth
+	@echo "==> Soak (10 minutes at a steady 10 messages per second)"
+	@$(BIN)/python -m bench.soak
 
 lock: check-python ## re-resolve requirements.in into requirements.lock
 	@rm -rf build/lockvenv && $(PYTHON) -m venv build/lockvenv

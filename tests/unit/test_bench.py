@@ -60,3 +60,32 @@ def test_a_message_lost_from_the_tracker_store_misses_the_target(tmp_path):
     text = (tmp_path / "bench.md").read_text()
     assert "| errors and lost messages, all levels | 1  | <= 0  | **no** |" in text
     assert "| ours | 2 | 100 | 10.0 | 700 | 1400 | 120 |" in text
+
+
+def test_soak_memory_growth_counts_from_the_end_of_the_first_minute(tmp_path):
+    from bench.soak import growth, write_report
+
+    samples = [{"t": 0, "rasa-0": 300.0}, {"t": 60, "rasa-0": 700.0}, {"t": 600, "rasa-0": 712.0}]
+    assert growth(samples, "rasa-0") == 12.0
+    assert growth(samples[:2], "rasa-0") is None
+    result = {"rate": 10.0, "duration_s": 600.0, "servers": 2, "sent": 6000, "errors": 0,
+              "lost": 0, "minutes": {"0": {"messages": 600, "p50": 20.0, "p95": 40.0, "p99": 60.0}},
+              "memory": {"rasa-0": {"after_warmup": 700.0, "end": 712.0, "growth": 12.0}}}  # fmt: skip
+    write_report(result, tmp_path / "soak.md")
+    text = (tmp_path / "soak.md").read_text()
+    assert "| 6000 | 0 | 0 | 0 errors, 0 lost: met |" in text
+    assert "| rasa-0 | 700 | 712 | +12 |" in text
+
+
+def test_profile_shares_count_each_function_once_per_stack():
+    from bench.profile import inclusive_shares
+
+    collapsed = (
+        "main (rasa/__main__.py:1);handle (rasa/core/processor.py:5);"
+        "handle (rasa/core/processor.py:9) 3\n"
+        "main (rasa/__main__.py:1);save (rasa/core/tracker_store.py:7) 1\n"
+    )
+    total, counts = inclusive_shares(collapsed)
+    assert total == 4
+    assert counts["main (rasa/__main__.py)"] == 4
+    assert counts["handle (rasa/core/processor.py)"] == 3  # recursion is not counted twice
