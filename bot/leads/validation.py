@@ -121,12 +121,18 @@ def parse_court_date(text: Optional[str], today: date) -> Optional[str]:
     else:
         words = raw.split()
         month = next((i + 1 for w in words for i, m in enumerate(months) if w.startswith(m)), None)
-        numbers = [int(w.rstrip("stndrh")) for w in words if w.rstrip("stndrh").isdigit()]
+        # isdecimal, not isdigit: "²" is a digit that int() refuses (found by hypothesis).
+        numbers = [int(w.rstrip("stndrh")) for w in words
+                   if w.rstrip("stndrh").isdecimal() and len(w.rstrip("stndrh")) <= 4]  # fmt: skip
         year = next((n for n in numbers if n > 31), today.year)
         day = next((n for n in numbers if 1 <= n <= 31), None)
         if month and day:
             parts = (year, month, day)
-            if date(*parts) < today and not any(n > 31 for n in numbers):
+            try:
+                past = date(*parts) < today
+            except ValueError:  # "30 Feb" (found by hypothesis)
+                return None
+            if past and not any(n > 31 for n in numbers):
                 parts = (year + 1, month, day)  # "Jan 5" said in December means next year
     if not parts:
         return None

@@ -98,3 +98,13 @@ def test_skip_and_courthouse():
         parse_courthouse("Toronto courthouse, 10 Armoury St") == "Toronto courthouse, 10 Armoury St"
     )
     assert parse_courthouse("<img src=x>") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["30 Feb", "feb 30 2027", "²", "dec ³", "dec " + "9" * 5000],
+    ids=["30 Feb", "feb 30 2027", "superscript", "dec superscript", "huge number"],
+)
+def test_impossible_court_dates_are_refused_not_raised(text):
+    # Found by the hypothesis fuzz test (tests/unit/test_fuzz_input.py): these used to raise.
+    assert parse_court_date(text, TODAY) is None
