@@ -56,8 +56,13 @@ def stale(entries: List[Dict], pins: Dict[str, str]) -> List[Dict]:
 
 
 def judge(report: Dict, entries: List[Dict]) -> Dict[str, List]:
-    """Sort pip-audit's JSON report into new findings, allowed ones and unchecked packages."""
-    allowed = {e["id"]: e for e in entries}
+    """Sort pip-audit's JSON report into new findings, allowed ones and unchecked packages.
+
+    An entry's id is an advisory id or alias, or "*" for every advisory of that exact package
+    version (used only where the whole class of advisories is triaged at once, with the reason).
+    """
+    allowed = {e["id"]: e for e in entries if e["id"] != "*"}
+    whole = {(e["package"].lower(), str(e["version"])): e for e in entries if e["id"] == "*"}
     new, known, unchecked = [], [], []
     for dep in report.get("dependencies", []):
         if "skip_reason" in dep:
@@ -66,6 +71,7 @@ def judge(report: Dict, entries: List[Dict]) -> Dict[str, List]:
         for vuln in dep.get("vulns", []):
             names = {vuln["id"], *vuln.get("aliases", [])}
             entry = next((allowed[n] for n in names if n in allowed), None)
+            entry = entry or whole.get((dep["name"].lower(), dep["version"]))
             row = (dep["name"], dep["version"], vuln["id"], entry)
             (known if entry else new).append(row)
     return {"new": new, "known": known, "unchecked": unchecked}

@@ -42,3 +42,14 @@ def test_the_allowlist_is_complete_and_matches_the_lock():
     assert entries and not audit.stale(entries, pins)
     assert pins["rasa"] == "3.6.21"
     assert all(e["reason"].strip() and e["why_not_fixed"].strip() for e in entries)
+
+
+def test_a_star_entry_covers_every_advisory_of_that_exact_version_only():
+    star = {**ENTRY, "id": "*", "package": "tensorflow", "version": "2.12.0"}
+    found = report(
+        {"name": "tensorflow", "version": "2.12.0", "vulns": [{"id": "PYSEC-1", "aliases": []}]},
+        {"name": "tensorflow", "version": "2.13.0", "vulns": [{"id": "PYSEC-2", "aliases": []}]},
+    )
+    verdict = audit.judge(found, [star])
+    assert [row[2] for row in verdict["known"]] == ["PYSEC-1"]
+    assert [row[2] for row in verdict["new"]] == ["PYSEC-2"]
