@@ -76,6 +76,14 @@ def test_a_message_over_the_limit_asks_for_a_shorter_one(stack):
     assert "too long" not in " ".join(said)
 
 
+def test_an_over_long_message_that_signals_danger_gets_the_safety_reply(stack):
+    text = "so my question is about the bail conditions and the court. " * 60
+    said = texts(rest(stack, {"sender": sender(), "message": text + "he just broke in and "
+                              "he has a knife, i'm hiding in the bathroom"}))  # fmt: skip
+    assert "911" in said[0] and "too long" not in " ".join(said)
+    assert len(said) >= 2  # the crisis lines follow
+
+
 def test_a_100_kb_body_is_refused_before_it_is_read(stack):
     reply = rest(stack, {"sender": sender(), "message": "x" * 100_000})
     assert reply.status_code == 413

@@ -70,3 +70,11 @@ def test_form_validators_never_raise_and_return_clean_values(text):
         assert TODAY <= date.fromisoformat(court_date) <= date(TODAY.year + 3, 12, 31)
     courthouse = validation.parse_courthouse(text)
     assert courthouse is None or 0 < len(courthouse) <= validation.MAX_COURTHOUSE
+
+
+def test_an_over_long_message_with_danger_goes_on_to_the_safety_reply():
+    long_danger = "I have a question about my bail. " * 100 + "He has a knife and he is outside."
+    checked = inbound.check(long_danger, 2000)
+    assert checked.reply is None and "knife" in checked.text and len(checked.text) <= 2000
+    long_plain = "I have a question about my bail. " * 100
+    assert "too long" in inbound.check(long_plain, 2000).reply
