@@ -9,7 +9,7 @@ origin check back on with the configured list.
 It also checks what arrives: Rasa's handlers call `.get` on whatever a client sends and take
 any session id, so a malformed event raises inside the server. Here `session_request` and
 `user_uttered` are replaced by handlers that accept only an object with a session id of
-16 to 64 letters, digits, - or _, and send the person's text through the same check as every
+16 to 64 letters, digits, - or _ that this connection asked for, and send the person's text through the same check as every
 channel (bot/channels/inbound.py). Engine.IO refuses packets over NOC_MAX_REQUEST_BYTES.
 """
 
@@ -114,7 +114,10 @@ class OriginCheckedSocketIOInput(SocketIOInput):
                 return
             if self.session_persistence:
                 sender_id = valid_session_id(data.get("session_id"))
-                if sender_id is None:
+                # Only the session this connection asked for: knowing another visitor's session
+                # id must not let anyone write into that conversation (Rasa does not check).
+                joined = self.sio.rooms(sid, namespace=self.namespace) if sender_id else []
+                if sender_id is None or sender_id not in joined:
                     logger.warning("socket.io channel: ignored a message without a valid session")
                     return
             else:

@@ -223,6 +223,31 @@ def test_socketio_malformed_events_are_ignored_and_text_gets_a_polite_reply(stac
     still_answers(stack)
 
 
+def test_socketio_nobody_can_write_into_another_visitors_session(stack):
+    async def scenario() -> List[str]:
+        origin = {"Origin": stack.config.widget_origins[0]}
+        victim, intruder = socketio.AsyncClient(reconnection=False), socketio.AsyncClient(
+            reconnection=False)  # fmt: skip
+        seen: List[str] = []
+        confirmed: asyncio.Future = asyncio.get_running_loop().create_future()
+        victim.on("session_confirm", lambda sid: confirmed.done() or confirmed.set_result(sid))
+        victim.on("bot_uttered", lambda message: seen.append(message.get("text", "")))
+        await victim.connect(stack.rasa_url, transports=["polling"], headers=origin)
+        await intruder.connect(stack.rasa_url, transports=["polling"], headers=origin)
+        try:
+            await victim.emit("session_request", {"session_id": None})
+            session = await asyncio.wait_for(confirmed, 30)
+            await intruder.emit("user_uttered", {"message": "what is a peace bond?",
+                                                 "session_id": session})  # fmt: skip
+            await asyncio.sleep(3)
+        finally:
+            await victim.disconnect()
+            await intruder.disconnect()
+        return seen
+
+    assert asyncio.run(scenario()) == []  # the victim's window got nothing from the intruder
+
+
 def test_socketio_an_oversized_packet_does_not_take_the_server_down(stack):
     async def oversized() -> None:
         client = socketio.AsyncClient(reconnection=False)
