@@ -39,10 +39,10 @@ def first_answer(url: str, deadline: float, sender: str = "bench-cold") -> None:
     raise TimeoutError(f"no first answer from {url}")
 
 
-def peak_memory_mb(pid: int) -> float:
-    """The process's peak resident memory (VmHWM), from /proc."""
+def memory_mb(pid: int, field: str = "VmHWM") -> float:
+    """A process's memory from /proc: peak resident (VmHWM) or current resident (VmRSS)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -116,9 +116,9 @@ class Cluster:
     def peak_memory(self) -> Dict[str, float]:
         """Peak RSS in MB: the largest Rasa server, all Rasa servers together, the action
         server."""
-        rasa = [peak_memory_mb(s.processes["rasa"].pid) for s in self.stacks]
+        rasa = [memory_mb(s.processes["rasa"].pid) for s in self.stacks]
         return {"rasa": max(rasa), "rasa_total": sum(rasa),
-                "actions": peak_memory_mb(self.stacks[0].processes["actions"].pid)}  # fmt: skip
+                "actions": memory_mb(self.stacks[0].processes["actions"].pid)}  # fmt: skip
 
     def stop(self) -> None:
         for stack in self.stacks:

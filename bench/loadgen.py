@@ -35,6 +35,14 @@ TURN_TIMEOUT_S = 30
 SOCKET_QUIET_S = 0.25  # a socket.io turn ends when no more bot messages come for this long
 
 
+def nearest_rank(values: Sequence[float], p: float) -> float:
+    """The nearest-rank percentile: a value that was really measured, never an interpolation."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered), max(1, math.ceil(p / 100 * len(ordered)))) - 1]
+
+
 @dataclass
 class LevelResult:
     system: str
@@ -51,11 +59,7 @@ class LevelResult:
         return len(self.latencies_ms) + self.errors
 
     def percentile(self, p: float) -> float:
-        if not self.latencies_ms:
-            return float("nan")
-        ordered = sorted(self.latencies_ms)
-        rank = math.ceil(p / 100 * len(ordered))  # nearest-rank percentile
-        return ordered[min(len(ordered), max(1, rank)) - 1]
+        return nearest_rank(self.latencies_ms, p)
 
     @property
     def throughput(self) -> float:

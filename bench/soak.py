@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import sys
 import time
 import uuid
@@ -24,28 +23,14 @@ from typing import Dict, List, Optional
 
 import aiohttp
 
-from bench.cluster import Cluster
-from bench.loadgen import SCRIPTS, TURN_TIMEOUT_S, assert_loopback
+from bench.cluster import Cluster, memory_mb
+from bench.loadgen import SCRIPTS, TURN_TIMEOUT_S, assert_loopback, nearest_rank
 from bot.settings import ROOT
 
 REPORTS = ROOT / "reports"
 WORK = ROOT / "build" / "soak"
 SAMPLE_EVERY_S = 10.0
 MAX_OPEN_CONVERSATIONS = 400
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def percentile(values: List[float], p: float) -> Optional[float]:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered), max(1, math.ceil(p / 100 * len(ordered)))) - 1]
 
 
 @dataclass
@@ -113,7 +98,7 @@ class Soak:
     async def _sample(self, processes: Dict[str, int], started: float) -> None:
         while True:
             self.memory.append({"t": round(time.perf_counter() - started, 1),
-                                **{name: rss_mb(pid) for name, pid in processes.items()}})  # fmt: skip
+                                **{name: memory_mb(pid, "VmRSS") for name, pid in processes.items()}})  # fmt: skip
             await asyncio.sleep(SAMPLE_EVERY_S)
 
 
@@ -174,8 +159,8 @@ def main(argv: List[str]) -> int:
         lost = soak.sent - (cluster.stored_user_messages() - stored_before)
     finally:
         cluster.stop()
-    minutes = {m: {"messages": len(v), "p50": percentile(v, 50), "p95": percentile(v, 95),
-                   "p99": percentile(v, 99)} for m, v in soak.latencies.items()}  # fmt: skip
+    minutes = {m: {"messages": len(v), "p50": nearest_rank(v, 50), "p95": nearest_rank(v, 95),
+                   "p99": nearest_rank(v, 99)} for m, v in soak.latencies.items()}  # fmt: skip
     memory = {}
     for name in processes:
         after = [m[name] for m in soak.memory if m["t"] >= 60] or [soak.memory[0][name]]

@@ -12,6 +12,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+# Limits on what the assistant takes in; the channels use these when credentials.yml is silent.
+DEFAULT_MAX_MESSAGE_CHARS = 2000
+DEFAULT_MAX_REQUEST_BYTES = 64 * 1024
 
 
 def _env(name: str, default: str) -> str:
@@ -172,11 +175,11 @@ def _limits() -> dict:
     return {
         # Longer messages get a polite request for a shorter one (on every channel).
         "max_message_chars": _number(
-            "NOC_MAX_MESSAGE_CHARS", 2000, 100, 20000, "a number of characters"
+            "NOC_MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS, 100, 20000, "a number of characters"
         ),  # fmt: skip
         # Bigger request bodies are refused with 413 by Rasa's web server before any parsing.
         "max_request_bytes": _number(
-            "NOC_MAX_REQUEST_BYTES", 65536, 4096, 10485760, "a number of bytes"
+            "NOC_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES, 4096, 10485760, "a number of bytes"
         ),  # fmt: skip
         # How long Rasa waits for the action server before it sends the safe reply instead.
         "action_timeout_s": _number("NOC_ACTION_TIMEOUT_S", 10, 1, 120, "a number of seconds"),

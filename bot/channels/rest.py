@@ -23,10 +23,10 @@ from sanic.response import HTTPResponse
 
 from bot.channels import inbound
 from bot.faults import trouble_text
+from bot.settings import DEFAULT_MAX_MESSAGE_CHARS
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_MESSAGE_CHARS = 2000
 # A conversation id: what Rasa's own clients, our tests and other systems send; no spaces,
 # no control characters, not so long that it bloats every stored event.
 SENDER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@+-]{0,127}$")

@@ -27,11 +27,10 @@ from sanic import Blueprint
 
 from bot.channels import inbound
 from bot.faults import trouble_text
+from bot.settings import DEFAULT_MAX_MESSAGE_CHARS, DEFAULT_MAX_REQUEST_BYTES
 
 logger = logging.getLogger(__name__)
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-DEFAULT_MAX_MESSAGE_CHARS = 2000
-DEFAULT_MAX_REQUEST_BYTES = 64 * 1024
 
 
 def valid_session_id(value: Any) -> Optional[str]:

@@ -34,6 +34,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.channels import inbound, sms_replies
 from bot.faults import trouble_text
 from bot.nlu.safety_intents import SAFETY_INTENTS
+from bot.settings import DEFAULT_MAX_MESSAGE_CHARS
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,6 @@ STOP_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "optout
 START_WORDS = {"start", "unstop"}
 HELP_WORDS = {"help", "info"}
 DEFAULT_PART_CHARS = 320  # two SMS segments; phones join them into one message
-DEFAULT_MAX_CHARS = 2000
 
 
 def keyword(body: str) -> Optional[str]:
@@ -122,7 +122,9 @@ class TwilioMessagingInput(InputChannel):
             public_url=str(credentials.get("public_url") or ""),
             sender_hash_key=str(credentials.get("sender_hash_key") or ""),
             part_chars=int(credentials.get("part_chars") or DEFAULT_PART_CHARS),
-            max_message_chars=int(credentials.get("max_message_chars") or DEFAULT_MAX_CHARS),
+            max_message_chars=int(
+                credentials.get("max_message_chars") or DEFAULT_MAX_MESSAGE_CHARS
+            ),
         )
 
     def __init__(
@@ -131,7 +133,7 @@ class TwilioMessagingInput(InputChannel):
         public_url: str,
         sender_hash_key: str,
         part_chars: int,
-        max_message_chars: int = 2000,
+        max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
     ) -> None:
         if auth_token and not sender_hash_key:
             raise ValueError(

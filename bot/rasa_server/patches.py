@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from functools import lru_cache
 from typing import Any, Dict, List
 
@@ -21,7 +20,8 @@ from rasa.shared.core.events import BotUttered, Event
 from bot.faults import trouble_text
 
 logger = logging.getLogger(__name__)
-DEFAULT_ACTION_TIMEOUT_S = 10.0
+# Set by apply() from bot/settings.py (NOC_ACTION_TIMEOUT_S, validated there).
+_action_timeout_s = 10.0
 
 # Rasa's own methods, kept for the tests that compare and for the safety net to call.
 rasa_validate_action_result = rasa_action.RemoteAction._validate_action_result
@@ -60,13 +60,6 @@ def validate_action_result(self: Any, result: Dict[str, Any]) -> bool:  # noqa: 
     return True
 
 
-def action_timeout_s() -> float:
-    try:
-        return float(os.environ.get("NOC_ACTION_TIMEOUT_S") or DEFAULT_ACTION_TIMEOUT_S)
-    except ValueError:
-        return DEFAULT_ACTION_TIMEOUT_S
-
-
 async def run_remote_action_safely(
     self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any
 ) -> List[Event]:
@@ -81,7 +74,7 @@ async def run_remote_action_safely(
     try:
         return await asyncio.wait_for(
             rasa_remote_action_run(self, output_channel, nlg, tracker, domain),
-            timeout=action_timeout_s(),
+            timeout=_action_timeout_s,
         )
     except rasa_action.ActionExecutionRejection:
         raise
@@ -94,7 +87,9 @@ async def run_remote_action_safely(
         return [BotUttered(message["text"], metadata={"service_trouble": True})]
 
 
-def apply() -> None:
+def apply(action_timeout_s: float = _action_timeout_s) -> None:
+    global _action_timeout_s
+    _action_timeout_s = float(action_timeout_s)
     rasa_action.RemoteAction._validate_action_result = validate_action_result
     rasa_action.RemoteAction.run = run_remote_action_safely
 
