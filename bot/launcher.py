@@ -168,7 +168,7 @@ def main() -> int:
     stack = Stack(config)
     print(f"==> Starting the action server (:{config.action_port}), Rasa (:{config.rasa_port}) "
           f"and the website (:{config.web_port})")  # fmt: skip
-    print("    (loading the model takes about half a minute)")
+    print("    (loading the model takes about 20 seconds)")
 
     def shutdown(signum, frame):  # noqa: ARG001 - signal handler signature
         raise KeyboardInterrupt
