@@ -70,7 +70,7 @@ def test_action_server_down_gets_a_safe_answer_then_recovers(stack):
     assert any("peace bond" in t.lower() for t in say(stack, sender, "what is a peace bond?"))
     crash(stack, "actions")
     said = " ".join(say(stack, sender, "how long does it take to change the order?"))
-    assert "problem on our side" in said and "911" in said
+    assert said.startswith("If you are in danger, call 911.") and "problem on our side" in said
     # Safety answers come from Rasa itself, so they do not need the action server at all.
     danger = say(stack, new_sender(), "he's outside my door and he has a knife")
     assert "911" in danger[0]
@@ -89,7 +89,7 @@ def test_a_hanging_action_server_gets_a_safe_answer_within_the_time_limit(stack)
     finally:
         stack.start_process("actions")
         stack.wait_ready()
-    assert "problem on our side" in said and "911" in said
+    assert said.startswith("If you are in danger, call 911.") and "problem on our side" in said
     assert waited < stack.config.action_timeout_s + 5  # not Rasa's own 5 minutes
 
 
