@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 import requests
 
@@ -20,6 +20,8 @@ from bot import settings as settings_module
 from bot.settings import ROOT, Settings
 
 READY_TIMEOUT_S = 240
+# Every server, in the order they start: the action server before Rasa, which calls it.
+SERVERS = ("actions", "rasa", "worker", "web", "review")
 
 
 def _bin(name: str) -> str:
@@ -98,14 +100,12 @@ class Stack:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
-    def start(self) -> None:
+    def start(self, names: Sequence[str] = SERVERS) -> None:
+        """Start `names` (all servers by default) and wait until each one answers."""
         if not self.config.model_path.exists():
             raise FileNotFoundError(f"No model at {self.config.model_path}: run `make train` first")
-        self.start_process("actions")
-        self.start_process("rasa")
-        self.start_process("worker")
-        self.start_process("web")
-        self.start_process("review")
+        for name in names:
+            self.start_process(name)
         self.wait_ready()
 
     def stop(self) -> None:

@@ -12,9 +12,10 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import Sequence
 
 from bot import settings
-from bot.launcher import Stack
+from bot.launcher import SERVERS, Stack
 from bot.settings import Settings
 
 
@@ -62,11 +63,11 @@ def stack_settings(data_dir: Path, **overrides) -> Settings:
 
 
 @contextlib.contextmanager
-def running_stack(config: Settings):
-    """Every server of the stack, started and ready; stopped afterwards whatever happens."""
+def running_stack(config: Settings, names: Sequence[str] = SERVERS):
+    """The stack's servers (all by default), started and ready; stopped afterwards whatever happens."""
     stack = Stack(config, log_dir=config.data_dir / "logs")
     try:
-        stack.start()
+        stack.start(names)
         yield stack
     finally:
         stack.stop()
