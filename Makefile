@@ -10,6 +10,7 @@ BIN := $(VENV)/bin
 RASA := $(BIN)/rasa
 MODEL := models/noc-assistant.tar.gz
 SPACY_DIR := build/spacy/noc_ruler
+VECTORS := build/embeddings/l2_supercat_256/.installed
 WEB_VENDOR := build/web/vendor/socket.io.min.js
 CHROMIUM ?= /usr/bin/chromium
 
@@ -30,9 +31,9 @@ PIP_QUIET := { grep -v "is ignored: it is neither a file nor a directory" || tru
 TF_QUIET := { grep -vE "^(WARNING|W0000|I0000)|oneDNN|cuda|TensorRT|cpu_feature_guard|rebuild TensorFlow" || true; }
 
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null) \
-	$(wildcard bot/nlu/*.py) $(SPACY_DIR)/.built
+	$(wildcard bot/nlu/*.py) $(SPACY_DIR)/.built $(VECTORS)
 
-.PHONY: help check-python setup spacy web train run test lint audit postgres-bin node-bin chromium-bin scale-bin unit validate nlu-eval safety-eval conversations e2e faults browser scale bench profile soak lock clean
+.PHONY: help check-python setup spacy web train run test lint audit postgres-bin node-bin chromium-bin scale-bin unit validate nlu-eval safety-eval understanding conversations e2e faults browser scale bench profile soak lock clean
 
 help: ## list the targets
 	@echo "No-contact-order assistant. Targets:"
@@ -58,7 +59,14 @@ $(VENV)/.installed: requirements.lock | check-python
 	@touch $@
 	@echo "==> Virtual environment ready"
 
-setup: check-python $(VENV)/.installed $(SPACY_DIR)/.built $(WEB_VENDOR) ## create .venv, build the spaCy pipeline and the widget
+setup: check-python $(VENV)/.installed $(SPACY_DIR)/.built $(VECTORS) $(WEB_VENDOR) ## create .venv, build the spaCy pipeline, install the word vectors, build the widget
+
+# Pretrained word vectors for the intent classifier, from the wordllama wheel on the package
+# index (hash-pinned in bot/nlu/embeddings.py, with each extracted file's hash checked too).
+$(VECTORS): bot/nlu/embeddings.py | $(VENV)/.installed
+	@echo "==> Installing the pretrained word vectors into $(dir $(VECTORS))"
+	@$(BIN)/python -m bot.nlu.embeddings install $(dir $(VECTORS)) 2>&1 | $(PIP_QUIET)
+	@touch $@
 
 $(SPACY_DIR)/.built: data/spacy/entity_patterns.yml bot/nlu/spacy_pipeline.py | $(VENV)/.installed
 	@echo "==> Building the spaCy entity-ruler pipeline into $(SPACY_DIR)/"
@@ -110,7 +118,7 @@ postgres-bin: ## install Debian's PostgreSQL if missing (tests start a throwaway
 	  echo "==> Installing PostgreSQL from Debian's packages (for the outbox tests)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
-unit: check-python $(SPACY_DIR)/.built postgres-bin scale-bin ## pytest unit tests (actions, content, helpers, stores)
+unit: check-python $(SPACY_DIR)/.built $(VECTORS) postgres-bin scale-bin ## pytest unit tests (actions, content, helpers, stores)
 	@echo "==> Unit tests"
 	@$(BIN)/pytest -q tests/unit
 
@@ -125,6 +133,18 @@ nlu-eval: check-python $(MODEL) ## held-out NLU test set: macro F1 >= 0.95, repo
 safety-eval: check-python $(MODEL) ## safety set: danger and self-harm recall 1.0, false alarms printed
 	@echo "==> Safety evaluation (tests/safety/safety_set.yml)"
 	@$(BIN)/python -m tests.safety.evaluate --model $(MODEL) tests/safety/safety_set.yml
+
+# Messages nobody on the team wrote (../shared/eval/realworld-dev.yml, the harvested real
+# questions) and the team's independent set, each the first message of a new conversation
+# through the running servers; the floors in tests/understanding/thresholds.yml only rise.
+# Then reports/quality.md from everything measured so far.
+REALWORLD_DEV ?= ../shared/eval/realworld-dev.yml
+understanding: check-python $(MODEL) nlu-eval safety-eval ## messages nobody on the team wrote, through the running servers; writes reports/quality.md
+	@echo "==> Understanding: real questions and the independent set, end to end"
+	@$(BIN)/python -m tests.understanding.evaluate --model $(MODEL) \
+	  realworld-dev=$(REALWORLD_DEV) harvested=tests/understanding/harvested_set.yml \
+	  independent=tests/understanding/independent_set.yml
+	@$(BIN)/python -m tests.understanding.quality --model $(MODEL)
 
 conversations: check-python $(MODEL) ## conversation tests (Rasa test stories)
 	@echo "==> Conversation tests"
@@ -174,7 +194,7 @@ faults: check-python $(MODEL) postgres-bin ## fault injection: action server and
 	@echo "==> Fault injection (action server down and hanging, PostgreSQL stopped, Rasa killed)"
 	@$(BIN)/pytest -q tests/faults
 
-test: check-python setup lint audit unit validate $(MODEL) nlu-eval safety-eval conversations e2e faults browser scale ## every check
+test: check-python setup lint audit unit validate $(MODEL) nlu-eval safety-eval understanding conversations e2e faults browser scale ## every check
 	@echo "==> All checks passed"
 
 bench: check-python setup $(MODEL) scale-bin ## load benchmark: ours vs stock Rasa vs a fixed-answer floor (~30 min)

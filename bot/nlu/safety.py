@@ -31,7 +31,10 @@ DEFAULT_PATTERNS = ROOT / "data" / "safety" / "patterns.yml"
 
 # A danger or self-harm score this high counts even when another intent ranks first. The
 # values in config.yml win; these are the same, for tests and tools that build the check alone.
-DEFAULT_MIN_SCORES = {"report_danger": 0.5, "report_self_harm": 0.2}
+DEFAULT_MIN_SCORES = {"report_danger": 0.3, "report_self_harm": 0.6}
+# A single sentence of a longer message counts only with a higher score: a sentence alone is
+# short and the classifier is less sure of it. Self-harm sentences are left to the patterns.
+DEFAULT_SENTENCE_MIN_SCORES = {"report_danger": 0.8}
 
 
 @dataclass(frozen=True)
@@ -87,10 +90,20 @@ def assess(
     ranking: Sequence[Dict[str, Any]],
     patterns: SafetyPatterns,
     min_scores: Dict[str, float] = DEFAULT_MIN_SCORES,
+    sentence_scores: Optional[Dict[str, float]] = None,
+    sentence_min_scores: Dict[str, float] = DEFAULT_SENTENCE_MIN_SCORES,
 ) -> Optional[Verdict]:
-    """What kind of safety message this is, if any. Self-harm, then danger, then the rest."""
+    """What kind of safety message this is, if any. Self-harm, then danger, then the rest.
+
+    `sentence_scores` are the classifier's highest scores for any one sentence of the message
+    (bot/nlu/classifier.py), so danger in one sentence of a long story still counts when that
+    sentence's score reaches `sentence_min_scores`.
+    """
     clean = normalise(text or "")
     scores = {item.get("name"): float(item.get("confidence") or 0.0) for item in ranking}
+    for intent, score in (sentence_scores or {}).items():
+        if float(score) >= sentence_min_scores.get(intent, 1.1):
+            scores[intent] = max(scores.get(intent, 0.0), float(score))
 
     # Curated phrases first (they say exactly what was meant), then the classifier's scores.
     for category in ("self_harm", "danger"):
@@ -167,11 +180,18 @@ if GraphComponent is not None:
 
         @staticmethod
         def get_default_config() -> Dict[str, Any]:
-            return {"patterns": str(DEFAULT_PATTERNS), "min_scores": dict(DEFAULT_MIN_SCORES)}
+            return {
+                "patterns": str(DEFAULT_PATTERNS),
+                "min_scores": dict(DEFAULT_MIN_SCORES),
+                "sentence_min_scores": dict(DEFAULT_SENTENCE_MIN_SCORES),
+            }
 
         def __init__(self, config: Dict[str, Any]) -> None:
             self.patterns = SafetyPatterns.load(Path(config["patterns"]))
             self.min_scores = {k: float(v) for k, v in config["min_scores"].items()}
+            self.sentence_min_scores = {
+                k: float(v) for k, v in config["sentence_min_scores"].items()
+            }
 
         @classmethod
         def create(
@@ -187,7 +207,14 @@ if GraphComponent is not None:
             for message in messages:
                 intent = message.get(INTENT) or {}
                 ranking = message.get(INTENT_RANKING_KEY) or []
-                verdict = assess(message.get(TEXT) or "", ranking, self.patterns, self.min_scores)
+                verdict = assess(
+                    message.get(TEXT) or "",
+                    ranking,
+                    self.patterns,
+                    self.min_scores,
+                    message.get("sentence_safety"),
+                    self.sentence_min_scores,
+                )
                 if verdict is None:
                     flag = flag_entity(intent.get(INTENT_NAME_KEY))
                     if flag:
