@@ -18,7 +18,7 @@ CONVERSATION = {
 
 def examples_per_intent(folder: Path) -> Counter:
     counts: Counter = Counter()
-    for path in folder.glob("*.yml"):
+    for path in folder.rglob("*.yml"):
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
             if "intent" in block:
                 lines = [ln for ln in block["examples"].splitlines() if ln.strip().startswith("- ")]
@@ -26,11 +26,33 @@ def examples_per_intent(folder: Path) -> Counter:
     return counts
 
 
-def test_every_domain_intent_has_enough_varied_examples(domain_yaml):
+def test_every_domain_intent_has_examples_at_real_scale(domain_yaml):
     counts = examples_per_intent(ROOT / "data" / "nlu")
     for intent in domain_yaml["intents"]:
-        minimum = 12 if intent in CONVERSATION else 30
+        if intent == "out_of_scope":
+            minimum = 400
+        elif intent in CONVERSATION:
+            minimum = 40
+        else:  # FAQ topics and safety intents
+            minimum = 120
         assert counts[intent] >= minimum, f"{intent}: {counts[intent]} examples, need {minimum}"
+
+
+def test_every_faq_and_safety_intent_is_written_in_many_voices_and_forms(domain_yaml):
+    from tests.nlu.spread import spread
+
+    table = spread(ROOT / "data" / "nlu")
+    topics = [i for i in domain_yaml["intents"] if i.startswith("ask_") and i != "ask_sources"]
+    for intent in topics:
+        row = table[intent]
+        share = {form: row.forms[form] / row.total for form in row.forms}
+        assert len(row.files) >= (6 if intent not in SAFETY else 3), f"{intent}: {row.files}"
+        assert share.get("stories", 0) >= 0.03, f"{intent}: too few stories"
+        assert share.get("statements", 0) >= 0.05, f"{intent}: too few statements"
+        assert share.get("bare", 0) >= 0.2, f"{intent}: too few unpunctuated messages"
+        assert share.get("us", 0) >= 0.03, f"{intent}: too few US words"
+        if intent not in SAFETY:
+            assert share.get("headings", 0) >= 0.05, f"{intent}: too few Title Case headings"
 
 
 def test_faq_and_safety_intents_are_the_contract_ones(domain_yaml, texts):
