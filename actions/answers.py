@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import settings
 from bot.content.answers import Answer, content
-from bot.conversation import disclaimer_shown
+from bot.conversation import disclaimer_shown, second_topic
 
 
 def _topic_for(intent: Optional[str], tracker: Tracker) -> Optional[str]:
@@ -54,9 +54,14 @@ class ActionAnswerQuestion(Action):
             if intent == "inform_role":
                 if guard_now:
                     dispatcher.utter_message(response="utter_complainant_help")
+                elif role is None:
+                    # Read as a role, but no role was found in it: ask, rather than answer a
+                    # message we did not understand with a reply that can read as "yes".
+                    dispatcher.utter_message(
+                        text=texts.prompt("role_question"), buttons=list(texts.buttons(["roles"]))
+                    )
                 else:
-                    thanks = texts.prompts["role_thanks"].get(role or "unknown")
-                    dispatcher.utter_message(text=thanks)
+                    dispatcher.utter_message(text=texts.prompts["role_thanks"][role])
                 return [*events, SlotSet("role_asked", True)]
             if intent == "inform_order_type":
                 label = texts.prompts["order_labels"].get(order_type or "unknown")
@@ -82,6 +87,13 @@ class ActionAnswerQuestion(Action):
             with_disclaimer=not disclaimer_shown(tracker.events),
         )
         send_answer(dispatcher, answer)
+        if intent == topic:
+            also = second_topic(tracker.latest_message, topic, texts.topics)
+            if also:
+                dispatcher.utter_message(
+                    text=texts.prompt("second_question"),
+                    buttons=[{"title": texts.topics[also].label, "payload": f"/{also}"}],
+                )
         events += [
             SlotSet("last_topic", topic),
             SlotSet("last_sources", list(answer.sources)),

@@ -57,3 +57,14 @@ def disclaimer_shown(events: Sequence[Dict[str, Any]]) -> bool:
         event.get("event") == "bot" and DISCLAIMER_MARKER in (event.get("text") or "").lower()
         for event in events
     )
+
+
+def second_topic(
+    latest_message: Dict[str, Any], answered: str, topics: Iterable[str]
+) -> str | None:
+    """The other FAQ topic a two-question message asked (bot/nlu/classifier.py), if any."""
+    second = ((latest_message or {}).get("question_focus") or {}).get("second") or {}
+    name = second.get("name")
+    if name and name != answered and name in set(topics):
+        return name
+    return None

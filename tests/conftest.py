@@ -50,6 +50,7 @@ def make_tracker(
     ranking: Optional[List[Dict[str, Any]]] = None,
     entities: Optional[List[Dict[str, Any]]] = None,
     text: str = "",
+    parse_extra: Optional[Dict[str, Any]] = None,
 ):
     """A fresh tracker whose latest message has the given intent (built per test)."""
     from rasa_sdk import Tracker
@@ -59,6 +60,7 @@ def make_tracker(
         "intent_ranking": ranking or [{"name": intent, "confidence": 0.9}],
         "entities": entities or [],
         "text": text,
+        **(parse_extra or {}),
     }
     all_events = list(events or []) + [{"event": "user", "text": text, "parse_data": latest}]
     return Tracker(

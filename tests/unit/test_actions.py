@@ -233,3 +233,61 @@ async def test_unclear_message_that_may_be_self_harm_gets_988(dispatcher, tracke
         "utter_self_harm",
         "utter_self_harm_more",
     ]
+
+
+# --- who is writing, and questions that are not about that ----------------------------------
+
+YES_LIKE = ("yes", "yeah", "sure", "ok", "okay", "that's fine", "fine", "of course", "you can")
+
+
+async def test_a_role_message_with_no_role_in_it_asks_instead_of_saying_fine(
+    dispatcher, tracker_for
+):
+    # "is she allowed to text me" once came out as inform_role with no role: the reply was
+    # "That's fine. I'll give general answers.", which reads as permission.
+    tracker = tracker_for("inform_role", text="is she allowed to text me")
+    events = await run(ActionAnswerQuestion(), dispatcher, tracker)
+    said = dispatcher.messages[0]["text"]
+    assert "who are you in this case" in said
+    assert not said.lower().startswith(YES_LIKE)
+    assert '/inform_role{"role":"accused"}' in payloads(dispatcher.messages)
+    assert slots_set(events) == {"role_asked": True}
+
+
+@pytest.mark.parametrize(
+    "role", ["accused", "protected_person", "family_member", "surety", "unknown"]
+)
+async def test_no_role_reply_opens_with_words_that_read_as_yes(dispatcher, tracker_for, role):
+    tracker = tracker_for("inform_role", slots={"role": role, "guard_given": True})
+    await run(ActionAnswerQuestion(), dispatcher, tracker)
+    assert not dispatcher.messages[0]["text"].lower().startswith(YES_LIKE)
+
+
+# --- two questions in one message ---------------------------------------------------------------
+
+
+async def test_second_question_is_offered_as_a_button_after_the_first_answer(
+    dispatcher, tracker_for
+):
+    second = {"name": "ask_lawyer_help", "confidence": 0.8, "text": "do i need a lawyer?"}
+    tracker = tracker_for(
+        "ask_lift_timeline",
+        slots={"role": "accused", "order_type": "bail_condition"},
+        parse_extra={"question_focus": {"focus": "how long does it take?", "second": second}},
+    )
+    await run(ActionAnswerQuestion(), dispatcher, tracker)
+    assert "no set time" in dispatcher.messages[0]["text"]
+    last = dispatcher.messages[-1]
+    assert "also asked" in last["text"]
+    assert last["buttons"] == [{"title": "Do I need a lawyer?", "payload": "/ask_lawyer_help"}]
+
+
+async def test_no_second_button_when_the_second_question_is_the_same_topic(dispatcher, tracker_for):
+    same = {"name": "ask_lift_timeline", "confidence": 0.8, "text": "how many weeks?"}
+    tracker = tracker_for(
+        "ask_lift_timeline",
+        slots={"role": "accused", "order_type": "bail_condition"},
+        parse_extra={"question_focus": {"focus": "message", "second": same}},
+    )
+    await run(ActionAnswerQuestion(), dispatcher, tracker)
+    assert not any("also asked" in (m["text"] or "") for m in dispatcher.messages)

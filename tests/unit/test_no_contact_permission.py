@@ -64,3 +64,14 @@ def test_composed_answers_grant_no_permission(texts):
     for topic, role, order, answer in texts.all_answers():
         for bubble in answer.bubbles:
             assert not grants_permission(bubble.text), f"{topic} {role} {order}: {bubble.text}"
+
+
+def test_no_answer_about_contact_opens_with_a_yes(texts):
+    # "am i allowed to see my kids" is answered by ask_modify_order: an answer that opened
+    # "Yes, it can be changed..." read as "yes, you may".
+    openers = ("yes", "yeah", "sure", "of course", "that's fine", "okay", "ok ")
+    for topic, role, order_type, answer in texts.all_answers():
+        if not texts.topics[topic].touches_contact:
+            continue
+        first = answer.bubbles[0].text.lower()
+        assert not first.startswith(openers), f"{topic} ({role}, {order_type}): {first[:60]}"
