@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 RASA := $(BIN)/rasa
 MODEL := models/noc-assistant.tar.gz
 SPACY_DIR := build/spacy/noc_ruler
-VECTORS := build/embeddings/l2_supercat_256/.installed
+PRETRAINED := build/pretrained/.installed
 WEB_VENDOR := build/web/vendor/socket.io.min.js
 CHROMIUM ?= /usr/bin/chromium
 
@@ -31,7 +31,7 @@ PIP_QUIET := { grep -v "is ignored: it is neither a file nor a directory" || tru
 TF_QUIET := { grep -vE "^(WARNING|W0000|I0000)|oneDNN|cuda|TensorRT|cpu_feature_guard|rebuild TensorFlow" || true; }
 
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null) \
-	$(wildcard bot/nlu/*.py) $(SPACY_DIR)/.built $(VECTORS)
+	$(wildcard bot/nlu/*.py) $(SPACY_DIR)/.built $(PRETRAINED)
 
 .PHONY: help check-python setup spacy web train run test lint audit postgres-bin node-bin chromium-bin scale-bin unit validate nlu-eval safety-eval understanding conversations e2e faults browser scale bench profile soak lock clean
 
@@ -59,13 +59,14 @@ $(VENV)/.installed: requirements.lock | check-python
 	@touch $@
 	@echo "==> Virtual environment ready"
 
-setup: check-python $(VENV)/.installed $(SPACY_DIR)/.built $(VECTORS) $(WEB_VENDOR) ## create .venv, build the spaCy pipeline, install the word vectors, build the widget
+setup: check-python $(VENV)/.installed $(SPACY_DIR)/.built $(PRETRAINED) $(WEB_VENDOR) ## create .venv, build the spaCy pipeline, install the pretrained word vectors and lemmas, build the widget
 
-# Pretrained word vectors for the intent classifier, from the wordllama wheel on the package
-# index (hash-pinned in bot/nlu/embeddings.py, with each extracted file's hash checked too).
-$(VECTORS): bot/nlu/embeddings.py | $(VENV)/.installed
-	@echo "==> Installing the pretrained word vectors into $(dir $(VECTORS))"
-	@$(BIN)/python -m bot.nlu.embeddings install $(dir $(VECTORS)) 2>&1 | $(PIP_QUIET)
+# Pretrained files for the intent classifier, from wheels on the package index: WordLlama's word
+# vectors and spaCy's English lemma table (bot/nlu/pretrained.py pins every wheel's hash and
+# each extracted file's hash).
+$(PRETRAINED): bot/nlu/pretrained.py | $(VENV)/.installed
+	@echo "==> Installing the pretrained word vectors and lemma table into $(dir $(PRETRAINED))"
+	@$(BIN)/python -m bot.nlu.pretrained install 2>&1 | $(PIP_QUIET)
 	@touch $@
 
 $(SPACY_DIR)/.built: data/spacy/entity_patterns.yml bot/nlu/spacy_pipeline.py | $(VENV)/.installed
@@ -118,7 +119,7 @@ postgres-bin: ## install Debian's PostgreSQL if missing (tests start a throwaway
 	  echo "==> Installing PostgreSQL from Debian's packages (for the outbox tests)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
-unit: check-python $(SPACY_DIR)/.built $(VECTORS) postgres-bin scale-bin ## pytest unit tests (actions, content, helpers, stores)
+unit: check-python $(SPACY_DIR)/.built $(PRETRAINED) postgres-bin scale-bin ## pytest unit tests (actions, content, helpers, stores)
 	@echo "==> Unit tests"
 	@$(BIN)/pytest -q tests/unit
 

@@ -20,6 +20,7 @@ import numpy as np
 from scipy import sparse
 
 from bot.nlu.embeddings import StaticEmbeddings
+from bot.nlu.lemmas import lemmatise
 
 # What skops may rebuild when it loads a saved model; anything else in the file is refused.
 TRUSTED_TYPES = [
@@ -38,9 +39,10 @@ TRUSTED_TYPES = [
 
 
 def normalise(text: str) -> str:
-    """Lowercase, straight apostrophes, digits folded: what varies between writers, not meaning."""
+    """Lowercase, straight apostrophes, digits folded, words lemmatised: what varies between
+    writers, not what they mean."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
-    return re.sub(r"\d", "0", text)
+    return lemmatise(re.sub(r"\d", "0", text))
 
 
 class SentenceVectors:

