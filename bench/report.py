@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 # The targets from the issue, for this 2-core machine.
 TARGETS = {"p95_ms_at_50_rest": 250.0, "throughput_rest_50": 60.0, "cold_start_s": 30.0,
@@ -40,7 +41,21 @@ def fmt(value, digits=1) -> str:
     return f"{value:.{digits}f}"
 
 
-def targets(results: Dict) -> List[str]:
+def previous_run(markdown: Path) -> Tuple[str, Dict[str, str]]:
+    """The date and the target figures of the report this run replaces, to show them side by side."""
+    if not markdown.exists():
+        return "", {}
+    text = markdown.read_text(encoding="utf-8")
+    date = re.search(r"One run of `make bench`, ([0-9-]+ [0-9:]+ UTC)", text)
+    figures = {}
+    for line in text.split("## Targets", 1)[-1].split("\n## ", 1)[0].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 4 and cells[0] not in ("target", "---"):
+            figures[cells[0]] = cells[1]
+    return (date.group(1) if date else "the last run"), figures
+
+
+def targets(results: Dict, previous: Optional[Dict[str, str]] = None) -> List[str]:
     ours = results.get("ours")
     if not ours:
         return []
@@ -57,18 +72,20 @@ def targets(results: Dict) -> List[str]:
         ("errors and lost messages, all levels",
          sum(r["errors"] + r.get("lost", 0) for r in ours["levels"]), "<=", 0, ""),
     ]  # fmt: skip
-    lines = ["| target | ours | goal | met |", "|---|---|---|---|"]
+    previous = previous or {}
+    lines = ["| target | ours | goal | met | last run |", "|---|---|---|---|---|"]
     for name, value, op, goal, unit in checks:
         shown = str(value) if unit == "" else fmt(value)  # a count stays a whole number
         met = value is not None and not (isinstance(value, float) and math.isnan(value))
         met = met and (value <= goal if op == "<=" else value >= goal)
         lines.append(f"| {name} | {shown} {unit} | {op} {goal:g} {unit} | "
-                     f"{'yes' if met else '**no**'} |")  # fmt: skip
+                     f"{'yes' if met else '**no**'} | {previous.get(name, 'n/a')} |")  # fmt: skip
     return lines
 
 
 def write_report(results: Dict, markdown: Path, plot: Path) -> None:
     systems = [s for s in ("ours", "stock", "floor") if s in results]
+    last_date, last_figures = previous_run(markdown)
     lines = [
         "# Benchmark",
         "",
@@ -84,7 +101,9 @@ def write_report(results: Dict, markdown: Path, plot: Path) -> None:
         "",
         "## Targets",
         "",
-        *targets(results),
+        f"*Last run* is ours in the report this one replaced ({last_date or 'none'}).",
+        "",
+        *targets(results, last_figures),
         "",
         "## Start, training and memory",
         "",
