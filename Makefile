@@ -142,10 +142,12 @@ safety-eval: check-python $(MODEL) ## safety set: danger and self-harm recall 1.
 REALWORLD_DEV ?= ../shared/eval/realworld-dev.yml
 understanding: check-python $(MODEL) nlu-eval safety-eval ## messages nobody on the team wrote, through the running servers; writes reports/quality.md
 	@echo "==> Understanding: real questions and the independent set, end to end"
-	@$(BIN)/python -m tests.understanding.evaluate --model $(MODEL) \
+	@# The report is written whatever the gate says: it is most useful when the gate fails.
+	@status=0; $(BIN)/python -m tests.understanding.evaluate --model $(MODEL) \
 	  realworld-dev=$(REALWORLD_DEV) harvested=tests/understanding/harvested_set.yml \
-	  independent=tests/understanding/independent_set.yml
-	@$(BIN)/python -m tests.understanding.quality --model $(MODEL)
+	  independent=tests/understanding/independent_set.yml \
+	  --everyday tests/understanding/everyday_set.yml || status=$$?; \
+	  $(BIN)/python -m tests.understanding.quality --model $(MODEL); exit $$status
 
 conversations: check-python $(MODEL) ## conversation tests (Rasa test stories)
 	@echo "==> Conversation tests"

@@ -26,12 +26,14 @@ import sqlalchemy as sa
 import yaml
 
 from tests.understanding.scoring import (
+    EVERYDAY,
     FIGURES,
     LABELS,
     Item,
     Outcome,
     Scores,
     check,
+    everyday_score,
     load_items,
     score,
 )
@@ -95,6 +97,29 @@ def run_items(rasa_url: str, tracker_url: str, label: str, items: Sequence[Item]
     return outcomes
 
 
+def legal_topics() -> List[str]:
+    """The FAQ topics: what counts as "taken as a legal topic" for an everyday request."""
+    from bot.content.answers import content
+
+    return [name for name in content().topics if name.startswith("ask_")]
+
+
+def run_everyday(rasa_url: str, tracker_url: str, path: Path) -> Dict:
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    items = [Item(f"ev-{i}", str(e["text"]), ("out_of_scope",), False, False, False)
+             for i, e in enumerate(entries)]  # fmt: skip
+    outcomes = run_items(rasa_url, tracker_url, "everyday", items)
+    rate, hits, indexes = everyday_score(outcomes, legal_topics())
+    print(f"  everyday: {len(items)} requests from a public intent data set")
+    print(f"    {LABELS[EVERYDAY]:<32}{rate:>7.3f}  ({hits} of {len(items)}, confidence >= 0.7)")
+    for i in indexes:
+        print(f"    miss [{LABELS[EVERYDAY]}] {items[i].text!r}: {outcomes[i].detail}")
+    safety = sum(o.intent.startswith("report_") for o in outcomes)
+    print(f"    (safety replies: {safety} of {len(items)})")
+    return {"figures": {EVERYDAY: rate}, "counts": {EVERYDAY: (hits, len(items))},
+            "safety_replies": safety}  # fmt: skip
+
+
 def print_scores(label: str, items: Sequence[Item], scores: Scores) -> None:
     print(f"  {label}: {len(items)} items")
     for name in FIGURES:
@@ -118,6 +143,7 @@ def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sets", nargs="+", help="label=path of a set to score")
     parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--everyday", type=Path, help="everyday requests (text, label)")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "understanding.json")
     args = parser.parse_args(argv)
 
@@ -152,9 +178,15 @@ def main(argv: List[str]) -> int:
                 }  # fmt: skip
                 for failure in check(scores.figures, floors.get(label, {})):
                     failures.append(f"{label}: {failure}")
+            if args.everyday:
+                everyday = run_everyday(stack.rasa_url, config.tracker_url, args.everyday)
+                for failure in check(everyday["figures"], floors.get("everyday", {})):
+                    failures.append(f"everyday: {failure}")
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    if args.everyday:
+        (args.out.parent / "everyday.json").write_text(json.dumps(everyday), encoding="utf-8")
     if failures:
         print("FAIL: " + "; ".join(failures))
         return 1

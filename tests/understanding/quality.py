@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
 from tests.understanding.scoring import (
+    EVERYDAY,
     FIGURES,
     LABELS,
     Item,
@@ -56,20 +57,27 @@ def pairs_table(pairs: Sequence[Tuple[str, str, int]]) -> List[str]:
     return lines
 
 
+def thresholds() -> Dict:
+    import yaml
+
+    path = ROOT / "tests" / "understanding" / "thresholds.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
 def understanding_section(label: str, result: Dict) -> List[str]:
     items = [Item(str(i["id"]), "", tuple(i["accept"]), i["in_scope"], i["danger"], i["pressure"])
              for i in result["items"]]  # fmt: skip
     predicted = [i["intent"] for i in result["items"]]
     gold = [gold_for(item, p) for item, p in zip(items, predicted, strict=True)]
-    lines = [
-        f"### {label} ({len(items)} messages)",
-        "",
-        "| figure | value | counted |",
-        "|---|---|---|",
-    ]
+    limits = thresholds()
+    floors, targets = (limits.get("floors") or {}).get(label, {}), limits.get("targets") or {}
+    lines = [f"### {label} ({len(items)} messages)", "",
+             "| figure | value | counted | floor | target |", "|---|---|---|---|---|"]  # fmt: skip
     for name in FIGURES:
         hits, total = result["counts"][name]
-        lines.append(f"| {LABELS[name]} | {result['figures'][name]:.3f} | {hits} of {total} |")
+        floor, target = floors.get(name, "n/a"), targets.get(name, "n/a")
+        lines.append(f"| {LABELS[name]} | {result['figures'][name]:.3f} | {hits} of {total} | "
+                     f"{floor} | {target} |")  # fmt: skip
     lines += ["", "Per intent (the expected intent is the prediction when it was acceptable, "
               "otherwise the first acceptable one):", ""]  # fmt: skip
     lines += intent_table(per_intent(gold, predicted))
@@ -104,10 +112,11 @@ def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "quality.md")
+    parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
     def read(name: str) -> Dict:
-        path = RESULTS / name
+        path = args.results / name
         if not path.exists():
             raise SystemExit(f"FAIL: {path} is missing; run `make test` (it writes it first)")
         return json.loads(path.read_text(encoding="utf-8"))
@@ -128,12 +137,21 @@ def main(argv: List[str]) -> int:
     ]
     for label, result in understanding.items():
         lines += understanding_section(label, result)
+    everyday_path = args.results / "everyday.json"
+    if everyday_path.exists():
+        everyday = json.loads(everyday_path.read_text(encoding="utf-8"))
+        hits, total = everyday["counts"][EVERYDAY]
+        floor = (thresholds().get("floors") or {}).get("everyday", {}).get(EVERYDAY, "n/a")
+        lines += [f"### everyday ({total} requests from CLINC150's test split)", "",
+                  f"Taken as a legal topic with confidence 0.7 or more: "
+                  f"{everyday['figures'][EVERYDAY]:.3f} ({hits} of {total}; floor {floor}, "
+                  f"target 0.05). Given a safety reply: {everyday['safety_replies']}.", ""]  # fmt: skip
     lines += ["## The team's own sets", ""]
     lines += held_out_section(read("nlu_report.json"))
     lines += safety_section(read("safety_report.json"))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
-    print(f"    quality report written to {args.out.relative_to(ROOT)}")
+    print(f"    quality report written to {args.out}")
     return 0
 
 

@@ -37,12 +37,18 @@ FIGURES = {
     "honest_oos_rate": "higher",
     "danger_911_rate": "higher",
 }
+# Everyday requests (tests/understanding/everyday_set.yml): the share answered as a legal topic
+# with confidence 0.7 or more. Scored on its own: those items carry no accept list.
+EVERYDAY = "everyday_topic_rate"
+EVERYDAY_MIN_CONFIDENCE = 0.7
+DIRECTIONS = {**FIGURES, EVERYDAY: "lower"}
 LABELS = {
     "topic_rate": "in-scope topic rate",
     "fallback_rate": "fallback rate",
     "false_alarm_rate": "false safety alarms",
     "honest_oos_rate": "honest out-of-scope",
     "danger_911_rate": "danger with 911 first",
+    EVERYDAY: "everyday taken as a legal topic",
 }
 
 
@@ -151,6 +157,16 @@ def score(items: Sequence[Item], outcomes: Sequence[Outcome]) -> Scores:
     return Scores(figures, counts, misses)
 
 
+def everyday_score(
+    outcomes: Sequence[Outcome], topics: Sequence[str]
+) -> Tuple[float, int, List[int]]:
+    """(rate, count, indexes) of everyday requests answered as a legal topic at >= 0.7."""
+    legal = set(topics)
+    hits = [i for i, o in enumerate(outcomes)
+            if o.intent in legal and o.confidence >= EVERYDAY_MIN_CONFIDENCE]  # fmt: skip
+    return _rate(len(hits), len(outcomes)) if outcomes else 0.0, len(hits), hits
+
+
 def gold_for(item: Item, predicted: str) -> str:
     """The label to score a prediction against: the prediction itself when it is acceptable."""
     if accepts(item, predicted):
@@ -188,9 +204,9 @@ def check(figures: Dict[str, float], floors: Dict[str, float]) -> List[str]:
         value = figures.get(name)
         if value is None:
             failures.append(f"{LABELS.get(name, name)}: not measured")
-        elif FIGURES[name] == "higher" and value < floor - 1e-9:
+        elif DIRECTIONS[name] == "higher" and value < floor - 1e-9:
             failures.append(f"{LABELS[name]} {value:.3f} is below {floor:.3f}")
-        elif FIGURES[name] == "lower" and value > floor + 1e-9:
+        elif DIRECTIONS[name] == "lower" and value > floor + 1e-9:
             failures.append(f"{LABELS[name]} {value:.3f} is above {floor:.3f}")
     return failures
 
@@ -202,8 +218,8 @@ def loosened(old: Dict[str, float], new: Dict[str, float]) -> List[str]:
         after: Optional[float] = new.get(name)
         if after is None:
             out.append(f"{name} was removed")
-        elif FIGURES[name] == "higher" and after < before - 1e-9:
+        elif DIRECTIONS[name] == "higher" and after < before - 1e-9:
             out.append(f"{name} went down from {before} to {after}")
-        elif FIGURES[name] == "lower" and after > before + 1e-9:
+        elif DIRECTIONS[name] == "lower" and after > before + 1e-9:
             out.append(f"{name} went up from {before} to {after}")
     return out
