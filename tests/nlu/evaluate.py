@@ -54,16 +54,10 @@ async def predict(model: Path, texts: List[str]) -> List[str]:
 
 def scores(gold: List[str], predicted: List[str]) -> Dict[str, Dict[str, float]]:
     """Per-intent precision, recall, F1 and support, over the intents in the gold set."""
-    report = {}
-    for intent in sorted(set(gold)):
-        tp = sum(g == p == intent for g, p in zip(gold, predicted, strict=False))
-        fp = sum(p == intent and g != intent for g, p in zip(gold, predicted, strict=False))
-        fn = sum(g == intent and p != intent for g, p in zip(gold, predicted, strict=False))
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        report[intent] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
-    return report
+    from tests.understanding.scoring import per_intent
+
+    report = per_intent(gold, predicted)
+    return {intent: report[intent] for intent in sorted(set(gold))}
 
 
 def gate(report: Dict[str, Dict[str, float]]) -> Tuple[float, List[str]]:
