@@ -80,7 +80,11 @@ def understanding_section(label: str, result: Dict) -> List[str]:
                      f"{floor} | {target} |")  # fmt: skip
     lines += ["", "Per intent (the expected intent is the prediction when it was acceptable, "
               "otherwise the first acceptable one):", ""]  # fmt: skip
-    lines += intent_table(per_intent(gold, predicted))
+    report = per_intent(gold, predicted)
+    expected = [name for name in report if report[name]["support"]]
+    macro = sum(report[name]["f1"] for name in expected) / max(len(expected), 1)
+    lines += intent_table(report)
+    lines += ["", f"Macro F1 over the {len(expected)} expected intents: {macro:.3f}."]
     lines += ["", "Most confused:", ""] + pairs_table(confused_pairs(gold, predicted)) + [""]
     return lines
 

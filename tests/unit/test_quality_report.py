@@ -53,6 +53,7 @@ def test_the_report_has_every_set_its_figures_intents_confusions_and_the_model_d
     assert f"| in-scope topic rate | 0.500 | 1 of 2 | {floor} | 0.85 |" in text
     assert "| ask_how_to_lift | 0.00 | 0.00 | 1 |" in text
     assert "| ask_how_to_lift | ask_modify_order | 1 |" in text
+    assert "Macro F1 over the 2 expected intents: 0.500." in text
     assert "| greet | goodbye | 1 |" in text
     assert "| pressure recall | 0.950 |" in text
     assert "| false alarms on ordinary messages | 3.5% |" in text
