@@ -114,7 +114,10 @@ def write_report(results: Dict, markdown: Path, plot: Path) -> None:
     for s in systems:
         r = results[s]
         mem = r["peak_memory_mb"]
-        lines.append(f"| {s} | {r.get('servers', 1)} | {fmt(r['train_s'], 0)} | "
+        trained = fmt(r["train_s"], 0)
+        if r.get("epochs") not in (None, 100):
+            trained += f" ({r['epochs']} epochs, not 100)"
+        lines.append(f"| {s} | {r.get('servers', 1)} | {trained} | "
                      f"{fmt(r['cold_start_s'])} | {fmt(mem.get('rasa'), 0)} | "
                      f"{fmt(mem.get('rasa_total', mem.get('rasa')), 0)} | "
                      f"{fmt(mem.get('actions'), 0)} |")  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,25 @@ def test_profile_shares_count_each_function_once_per_stack():
     assert total == 4
     assert counts["main (rasa/__main__.py)"] == 4
     assert counts["handle (rasa/core/processor.py)"] == 3  # recursion is not counted twice
+
+
+def test_stock_can_train_for_fewer_epochs_and_the_report_says_so(tmp_path, monkeypatch):
+    import yaml
+
+    from bench import run
+
+    monkeypatch.setattr(run, "WORK", tmp_path)
+    config = yaml.safe_load(Path(run.stock_config(10)).read_text(encoding="utf-8"))
+    epochs = {p["name"]: p.get("epochs") for p in config["pipeline"] + config["policies"]}
+    assert epochs["DIETClassifier"] == epochs["TEDPolicy"] == 10
+    assert epochs["ResponseSelector"] == epochs["UnexpecTEDIntentPolicy"] == 10
+    assert "epochs" not in [k for p in config["pipeline"] if p["name"] == "WhitespaceTokenizer"
+                            for k in p]  # fmt: skip
+
+    row = {"system": "stock", "channel": "rest", "concurrency": 50, "messages": 10, "errors": 0,
+           "lost": 0, "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": 3.0, "throughput": 9.0,
+           "think_s": 3.0}  # fmt: skip
+    results = {"stock": {"train_s": 300.0, "epochs": 10, "cold_start_s": 30.0, "levels": [row],
+                         "peak_memory_mb": {"rasa": 1000.0, "actions": 100.0}}}  # fmt: skip
+    write_report(results, tmp_path / "bench.md", tmp_path / "bench.png")
+    assert "| stock | 1 | 300 (10 epochs, not 100) |" in (tmp_path / "bench.md").read_text()
