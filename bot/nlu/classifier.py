@@ -28,6 +28,7 @@ from bot.nlu.question_focus import Sentence, questions, split_sentences
 from bot.nlu.safety_intents import SAFETY_INTENTS
 
 SENTENCE_SAFETY_INTENTS = ("report_danger", "report_self_harm")
+OUT_OF_SCOPE = "out_of_scope"
 # Intents that only tell the bot something ("I'm the accused", "it's a peace bond"). A question is
 # never one of them: "is she allowed to text me" read as a role would be answered "Thanks" or
 # worse, which a person on the order can take as permission. They are dropped from the ranking
@@ -66,7 +67,9 @@ def read_message(
     chosen, focus = whole, "message"
     if several and asked:
         first_question = by_sentence[asked[0].text]
-        if first_question.max() > whole.max():
+        if first_question.max() > whole.max() and not _needs_its_story(
+            classes, first_question, whole
+        ):
             chosen, focus = first_question, asked[0].text
 
     if asked:
@@ -82,6 +85,18 @@ def read_message(
             column = list(classes).index(intent)
             safety[intent] = float(max(row[column] for row in rows))
     return Reading(top, focus, second, safety)
+
+
+def _needs_its_story(classes: Sequence[str], question: np.ndarray, whole: np.ndarray) -> bool:
+    """A question that alone reads as out of scope, in a story that reads as a topic.
+
+    "What can I do?" or "Can a divorce judge order me to have no contact?" on its own looks like
+    nothing the bot answers (or like family law), but the story around it says what it is about.
+    """
+    names = list(classes)
+    if OUT_OF_SCOPE not in names:
+        return False
+    return names[int(question.argmax())] == OUT_OF_SCOPE and names[int(whole.argmax())] != OUT_OF_SCOPE
 
 
 def _second_question(

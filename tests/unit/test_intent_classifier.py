@@ -52,6 +52,27 @@ def test_the_whole_message_wins_when_its_reading_is_surer():
     assert reading.focus == "message"
 
 
+def test_a_question_that_alone_is_out_of_scope_is_read_with_its_story():
+    message = "My wife got a protection order against me. What can I do?"
+    table = {
+        message: {"ask_victim_drop_order": 0.5, "out_of_scope": 0.2},
+        "What can I do?": {"out_of_scope": 0.8},
+    }
+    reading = read_message(message, CLASSES, scorer(table))
+    assert reading.ranking[0] == {"name": "ask_victim_drop_order", "confidence": 0.5}
+    assert reading.focus == "message"
+
+
+def test_an_out_of_scope_question_in_an_out_of_scope_story_stays_out_of_scope():
+    message = "I rent an apartment. Can my landlord raise the rent?"
+    table = {
+        message: {"out_of_scope": 0.6},
+        "Can my landlord raise the rent?": {"out_of_scope": 0.9},
+    }
+    reading = read_message(message, CLASSES, scorer(table))
+    assert reading.ranking[0] == {"name": "out_of_scope", "confidence": 0.9}
+
+
 def test_a_second_question_on_another_topic_is_kept():
     message = "Can she drop it? And do I need a lawyer?"
     table = {
