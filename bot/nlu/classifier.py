@@ -96,7 +96,9 @@ def _needs_its_story(classes: Sequence[str], question: np.ndarray, whole: np.nda
     names = list(classes)
     if OUT_OF_SCOPE not in names:
         return False
-    return names[int(question.argmax())] == OUT_OF_SCOPE and names[int(whole.argmax())] != OUT_OF_SCOPE
+    return (
+        names[int(question.argmax())] == OUT_OF_SCOPE and names[int(whole.argmax())] != OUT_OF_SCOPE
+    )
 
 
 def _second_question(
