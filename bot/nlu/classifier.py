@@ -7,9 +7,10 @@ it?" is read from "Can I drop it?" while a story whose question is only "what do
 its context. When a second question asks about another FAQ topic, it is kept in the parse data
 (``question_focus.second``) and the answer offers it as a button.
 
-The safety check (bot/nlu/safety.py) runs after this and reads ``sentence_safety``: the highest
-danger and self-harm score of any single sentence, so danger late in a long message is not
-averaged away by the rest of it.
+The safety check (bot/nlu/safety.py) runs after this and reads ``sentence_safety``: the danger
+and self-harm scores of the whole message and of each sentence, with the sentence's text, so
+danger late in a long message is not averaged away by the rest of it, and a sentence that only
+tells of the past ("after he hit me in 2021") can be told apart from one that says "now".
 
 ``read_message`` is a pure function of the model's scores; the component only wires it in.
 """
@@ -43,7 +44,9 @@ class Reading:
     ranking: List[Dict[str, float]]
     focus: str  # "message" or the question sentence that decided
     second: Optional[Dict[str, Any]]  # {"name", "confidence", "text"} of a second topic
-    sentence_safety: Dict[str, float]
+    # One row per scored text (the whole message first, then each sentence of a longer one):
+    # {"text": ..., "report_danger": ..., "report_self_harm": ...}
+    sentence_safety: List[Dict[str, Any]]
 
 
 def is_faq(intent: str) -> bool:
@@ -79,11 +82,11 @@ def read_message(
                 chosen[list(classes).index(intent)] = 0.0
     top = ranking(classes, chosen)
     second = _second_question(classes, asked, by_sentence, top[0]["name"]) if several else None
-    safety = {}
-    for intent in SENTENCE_SAFETY_INTENTS:
-        if intent in classes:
-            column = list(classes).index(intent)
-            safety[intent] = float(max(row[column] for row in rows))
+    columns = {i: list(classes).index(i) for i in SENTENCE_SAFETY_INTENTS if i in classes}
+    safety = [
+        {"text": candidate, **{intent: float(row[c]) for intent, c in columns.items()}}
+        for candidate, row in zip(candidates, rows, strict=True)
+    ]
     return Reading(top, focus, second, safety)
 
 

@@ -24,7 +24,7 @@ from typing import Any, Dict, Iterable, List, Optional, Pattern, Sequence
 
 import yaml
 
-from bot.nlu.safety_intents import CATEGORY_INTENTS, INTENT_CATEGORIES
+from bot.nlu.safety_intents import CATEGORY_INTENTS, CLUE_LISTS, INTENT_CATEGORIES, SUB_KINDS
 from bot.settings import ROOT
 
 DEFAULT_PATTERNS = ROOT / "data" / "safety" / "patterns.yml"
@@ -39,13 +39,13 @@ DEFAULT_SENTENCE_MIN_SCORES = {"report_danger": 0.8}
 
 @dataclass(frozen=True)
 class Verdict:
-    category: str  # a key of CATEGORY_INTENTS
+    category: str  # a key of CATEGORY_INTENTS or SUB_KINDS (the safety_flag value)
     reason: str  # "pattern" or "classifier"
     detail: str  # the matched phrase or the score
 
     @property
     def intent(self) -> str:
-        return CATEGORY_INTENTS[self.category]
+        return CATEGORY_INTENTS[SUB_KINDS.get(self.category, self.category)]
 
 
 class SafetyPatterns:
@@ -57,7 +57,7 @@ class SafetyPatterns:
     @classmethod
     def load(cls, path: Path = DEFAULT_PATTERNS) -> SafetyPatterns:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        known = set(CATEGORY_INTENTS) | {"not_danger"}
+        known = set(CATEGORY_INTENTS) | set(SUB_KINDS) | set(CLUE_LISTS) | {"not_danger"}
         unknown = set(raw) - known
         if unknown:
             raise ValueError(f"{path}: unknown categories {sorted(unknown)}")
@@ -85,43 +85,108 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def self_harm_threat(
+    clean: str, ranking: Sequence[Dict[str, Any]], patterns: SafetyPatterns
+) -> Optional[str]:
+    """The phrase that makes this pressure by a threat of self-harm, if it is one.
+
+    Either a whole threat ("he'll kill himself if I don't drop it"), or the other person's
+    self-harm ("his mom says he's suicidal in jail") in a message that makes a demand of the
+    writer ("...I have to recant") or that the classifier reads as pressure. Worry alone ("my son
+    says he'll kill himself because of the order") stays self-harm, and gets 9-8-8.
+    """
+    whole = patterns.first_match("self_harm_threat", clean)
+    if whole:
+        return whole
+    clue = patterns.first_match("others_self_harm", clean)
+    if not clue:
+        return None
+    top = next((r.get("name") for r in ranking if r.get("name") != "nlu_fallback"), None)
+    if top == CATEGORY_INTENTS["pressure"] or patterns.first_match("pressure_demand", clean):
+        return clue
+    return None
+
+
 def assess(
     text: str,
     ranking: Sequence[Dict[str, Any]],
     patterns: SafetyPatterns,
     min_scores: Dict[str, float] = DEFAULT_MIN_SCORES,
-    sentence_scores: Optional[Dict[str, float]] = None,
+    sentence_rows: Optional[Sequence[Dict[str, Any]]] = None,
     sentence_min_scores: Dict[str, float] = DEFAULT_SENTENCE_MIN_SCORES,
 ) -> Optional[Verdict]:
     """What kind of safety message this is, if any. Self-harm, then danger, then the rest.
 
-    `sentence_scores` are the classifier's highest scores for any one sentence of the message
-    (bot/nlu/classifier.py), so danger in one sentence of a long story still counts when that
-    sentence's score reaches `sentence_min_scores`.
+    `sentence_rows` are the classifier's safety scores for the whole message and for each of its
+    sentences (bot/nlu/classifier.py), so danger in one sentence of a long story still counts
+    when that sentence's score reaches `sentence_min_scores`, unless the sentence only tells of
+    the past, says no harm was done, or is about someone's posts (`sentence_counts`).
     """
     clean = normalise(text or "")
     scores = {item.get("name"): float(item.get("confidence") or 0.0) for item in ranking}
-    for intent, score in (sentence_scores or {}).items():
-        if float(score) >= sentence_min_scores.get(intent, 1.1):
-            scores[intent] = max(scores.get(intent, 0.0), float(score))
+    for row in sentence_rows or []:
+        if not sentence_counts(normalise(str(row.get("text") or "")), patterns):
+            continue
+        for intent, minimum in sentence_min_scores.items():
+            score = float(row.get(intent) or 0.0)
+            if score >= minimum:
+                scores[intent] = max(scores.get(intent, 0.0), score)
 
+    # Someone else threatening to hurt themselves unless the writer drops the order is
+    # pressure, not the writer's own crisis. It counts only when nothing else in the message
+    # is danger or the writer's own self-harm (those replies carry 911 and 9-8-8 first).
+    threat = self_harm_threat(clean, ranking, patterns)
+    rest = clean.replace(threat, " ") if threat else clean
     # Curated phrases first (they say exactly what was meant), then the classifier's scores.
     for category in ("self_harm", "danger"):
-        phrase = patterns.first_match(category, clean)
+        phrase = patterns.first_match(category, rest)
         if phrase:
-            return Verdict(category, "pattern", phrase)
+            return _kind_of(Verdict(category, "pattern", phrase), clean, patterns)
+    violence = patterns.first_match("danger_unless_past", rest)
+    if violence and not only_in_the_past(clean, patterns):
+        return _kind_of(Verdict("danger", "pattern", violence), clean, patterns)
+    if threat:
+        return Verdict("self_harm_threat", "pattern", threat)
     for category in ("self_harm", "danger"):
         intent = CATEGORY_INTENTS[category]
         score = scores.get(intent, 0.0)
         ordinary = category == "danger" and patterns.first_match("not_danger", clean)
         if score >= min_scores.get(intent, 1.1) and not ordinary:
-            return Verdict(category, "classifier", f"{intent}={score:.2f}")
+            return _kind_of(
+                Verdict(category, "classifier", f"{intent}={score:.2f}"), clean, patterns
+            )
 
     for category in ("pressure", "influence"):
         phrase = patterns.first_match(category, clean)
         if phrase:
             return Verdict(category, "pattern", phrase)
     return None
+
+
+def sentence_counts(clean: str, patterns: SafetyPatterns) -> bool:
+    """Whether a sentence's own danger score may raise the alarm.
+
+    The classifier scores a sentence of a story without the rest of it, and it reads "after he
+    hit me in 2021", "she says he never hurt her" or "he keeps liking my posts" as danger. A
+    sentence that carries a danger phrase is caught by the patterns whatever this says.
+    """
+    if only_in_the_past(clean, patterns):
+        return False
+    return not patterns.first_match("not_current_danger", clean)
+
+
+def only_in_the_past(clean: str, patterns: SafetyPatterns) -> bool:
+    """Whether the message dates what happened ("last year", "in 2021") and says nothing of now."""
+    return bool(patterns.first_match("past_event", clean)) and not patterns.first_match(
+        "present_event", clean
+    )
+
+
+def _kind_of(verdict: Verdict, clean: str, patterns: SafetyPatterns) -> Verdict:
+    """Danger reported for someone else gets the words for a helper: call 911 for them."""
+    if verdict.category == "danger" and patterns.first_match("someone_else_in_danger", clean):
+        return Verdict("danger_to_someone_else", verdict.reason, verdict.detail)
+    return verdict
 
 
 def apply_verdict(parse: Dict[str, Any], verdict: Verdict) -> Dict[str, Any]:
@@ -139,6 +204,7 @@ def apply_verdict(parse: Dict[str, Any], verdict: Verdict) -> Dict[str, Any]:
         "safety": {
             "category": verdict.category,
             "reason": verdict.reason,
+            "detail": verdict.detail,  # the phrase matched, or the score that counted
             "original_intent": original.get("name"),
         },
     }
@@ -212,7 +278,7 @@ if GraphComponent is not None:
                     ranking,
                     self.patterns,
                     self.min_scores,
-                    message.get("sentence_safety"),
+                    message.get("sentence_safety") or [],
                     self.sentence_min_scores,
                 )
                 if verdict is None:

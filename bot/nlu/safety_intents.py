@@ -14,6 +14,24 @@ CATEGORY_INTENTS = {
     "pressure": "report_pressure",
     "influence": "ask_influence_complainant",
 }
+# Kinds of a category that get their own wording (a response variation on the safety_flag
+# slot) but the same intent and rules. "He says he'll kill himself if I don't drop it" is
+# pressure (contract.md), yet its first bubble must say what to do about his threat.
+SUB_KINDS = {"self_harm_threat": "pressure", "danger_to_someone_else": "danger"}
+# Pattern lists that are clues for a kind, not categories of their own (data/safety/patterns.yml):
+# the other person talking of self-harm, a demand made of the writer, and someone other than the
+# writer being the one in danger ("my sister's ex just broke in at her place": call 911 for her).
+CLUE_LISTS = (
+    "others_self_harm",
+    "pressure_demand",
+    "someone_else_in_danger",
+    # Plain violence ("he hit me") is danger unless the message puts it only in the past.
+    "danger_unless_past",
+    "past_event",
+    "present_event",
+    # A sentence whose own danger score must not raise the alarm (bot/nlu/safety.py).
+    "not_current_danger",
+)
 SAFETY_INTENTS = frozenset(CATEGORY_INTENTS.values())
 INTENT_CATEGORIES = {intent: category for category, intent in CATEGORY_INTENTS.items()}
 

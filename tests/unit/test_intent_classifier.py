@@ -110,7 +110,9 @@ def test_danger_in_one_sentence_is_reported_even_when_the_rest_is_a_question():
         "He is drunk and on his way over here right now.": {"report_danger": 0.95},
     }
     reading = read_message(message, CLASSES, scorer(table))
-    assert reading.sentence_safety["report_danger"] == pytest.approx(0.95)
+    rows = {row["text"]: row["report_danger"] for row in reading.sentence_safety}
+    assert rows[message] == pytest.approx(0.2)
+    assert rows["He is drunk and on his way over here right now."] == pytest.approx(0.95)
 
 
 # --- the model itself, on the real word vectors ------------------------------------------------
