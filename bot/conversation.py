@@ -68,3 +68,32 @@ def second_topic(
     if name and name != answered and name in set(topics):
         return name
     return None
+
+
+# Topics a safety reply may offer to answer next: never booking or a handoff, which would read
+# as a sales offer in the turn that gave 911.
+NOT_OFFERED_AFTER_SAFETY = frozenset({"book_consultation", "request_human"})
+# How sure the model must be that the message also asked a topic. MEASURED on the 169 danger
+# messages of tests/safety/ and the real-world set, 24 of which also ask a FAQ question: at 0.25,
+# 15 of the 24 get the offer and so do 12 of the other 145 (mostly ones that end "what do I do?");
+# at 0.4, 14 and 8; at 0.15, 15 and 13.
+SAFETY_FOLLOW_UP_MIN = 0.4
+
+
+def asked_beside_safety(
+    latest_message: Dict[str, Any],
+    topics: Iterable[str],
+    min_confidence: float = SAFETY_FOLLOW_UP_MIN,
+) -> str | None:
+    """The FAQ topic a safety message also asked about ("how long does a change take? he's
+    outside again"), to offer after the safety reply; None for a message that only signals danger.
+
+    The safety check keeps the classifier's ranking below the safety intent, so the best FAQ
+    topic in it is what the message asked, whether a pattern or the classifier found the danger.
+    """
+    offerable = set(topics) - NOT_OFFERED_AFTER_SAFETY - SAFETY_INTENTS
+    for item in (latest_message or {}).get("intent_ranking") or []:
+        name = item.get("name")
+        if name in offerable:
+            return name if float(item.get("confidence") or 0.0) >= min_confidence else None
+    return None

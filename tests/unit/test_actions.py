@@ -291,3 +291,24 @@ async def test_no_second_button_when_the_second_question_is_the_same_topic(dispa
     )
     await run(ActionAnswerQuestion(), dispatcher, tracker)
     assert not any("also asked" in (m["text"] or "") for m in dispatcher.messages)
+
+
+async def test_danger_that_also_asked_a_question_offers_it_after_the_safety_reply(
+    dispatcher, tracker_for
+):
+    from actions.safety_follow_up import ActionOfferAskedQuestion
+
+    ranking = [{"name": "report_danger", "confidence": 1.0},
+               {"name": "ask_lift_timeline", "confidence": 0.62}]  # fmt: skip
+    await run(ActionOfferAskedQuestion(), dispatcher, tracker_for("report_danger", ranking=ranking))
+    assert dispatcher.messages[0]["text"] == "When you are safe, I can answer what you asked:"
+    assert payloads(dispatcher.messages) == ["/ask_lift_timeline"]
+
+
+async def test_danger_alone_gets_no_offer(dispatcher, tracker_for):
+    from actions.safety_follow_up import ActionOfferAskedQuestion
+
+    ranking = [{"name": "report_danger", "confidence": 0.93},
+               {"name": "ask_mutual_contact", "confidence": 0.04}]  # fmt: skip
+    await run(ActionOfferAskedQuestion(), dispatcher, tracker_for("report_danger", ranking=ranking))
+    assert dispatcher.messages == []

@@ -1,4 +1,5 @@
 from bot.conversation import (
+    asked_beside_safety,
     consecutive_fallbacks,
     disclaimer_shown,
     likeliest_intents,
@@ -50,3 +51,28 @@ def test_every_safety_intent_wins_a_tie():
     ):
         ranking = [{"name": "nlu_fallback"}, {"name": "ask_how_to_lift"}, {"name": intent}]
         assert safety_intent_in_doubt(ranking) == intent
+
+
+TOPICS = ["ask_lift_timeline", "ask_mutual_contact", "book_consultation", "request_human"]
+
+
+def test_the_question_beside_danger_is_the_best_faq_topic_below_the_safety_intent():
+    parse = {"intent_ranking": [{"name": "report_danger", "confidence": 1.0},
+                                {"name": "ask_lift_timeline", "confidence": 0.5},
+                                {"name": "ask_mutual_contact", "confidence": 0.3}]}  # fmt: skip
+    assert asked_beside_safety(parse, TOPICS) == "ask_lift_timeline"
+
+
+def test_nothing_is_offered_beside_danger_when_no_topic_is_likely():
+    parse = {"intent_ranking": [{"name": "report_danger", "confidence": 1.0},
+                                {"name": "out_of_scope", "confidence": 0.6},
+                                {"name": "ask_mutual_contact", "confidence": 0.1}]}  # fmt: skip
+    assert asked_beside_safety(parse, TOPICS) is None
+    assert asked_beside_safety({}, TOPICS) is None
+
+
+def test_booking_and_a_handoff_are_never_offered_beside_a_safety_reply():
+    parse = {"intent_ranking": [{"name": "report_danger", "confidence": 1.0},
+                                {"name": "book_consultation", "confidence": 0.7},
+                                {"name": "request_human", "confidence": 0.6}]}  # fmt: skip
+    assert asked_beside_safety(parse, TOPICS) is None
