@@ -48,6 +48,32 @@ ROLE_WORDS = {
 }  # fmt: skip
 
 
+# Words that danger, self-harm and pressure messages use. A training example of any other intent
+# that has one is a hard negative: it teaches the classifier that "can he call me", "what if he
+# shows up at court" or "killing time before court" is a question, not danger.
+SAFETY_WORDS = re.compile(
+    r"\b(contact\w*|call\w*|text\w*|drop\w*|threat\w*|kill\w*|hurt\w*|scared|afraid|fear\w*|"
+    r"danger\w*|weapon\w*|gun|knife|follow\w*|outside|show(s|ed)? up|hit|assault\w*|violen\w*|"
+    r"harass\w*|safe\w*|pressur\w*|die|dying|suicid\w*|stalk\w*|track\w*|door|breach\w*)\b",
+    re.I,
+)
+SAFETY_INTENTS = (
+    "report_danger",
+    "report_self_harm",
+    "report_pressure",
+    "ask_influence_complainant",
+)
+
+
+def hard_negatives(folder: Path = DATA) -> Counter:
+    """Per intent, the examples outside the safety intents that share the safety words."""
+    return Counter(
+        intent
+        for intent, text, _ in examples(folder)
+        if intent not in SAFETY_INTENTS and SAFETY_WORDS.search(text)
+    )
+
+
 @dataclass
 class Spread:
     total: int = 0
@@ -123,6 +149,8 @@ def main(argv: List[str]) -> int:
         line += "".join(f"{row.roles[r]:>10}" for r in ROLE_WORDS)
         print(line)
     print(f"{'all':<28}{sum(r.total for r in table.values()):>5}")
+    negatives = hard_negatives()
+    print(f"hard negatives (other intents that use the safety words): {sum(negatives.values())}")
     return 0
 
 

@@ -67,3 +67,17 @@ def test_conversation_tests_cover_every_intent(domain_yaml):
         for story in yaml.safe_load(path.read_text(encoding="utf-8"))["stories"]:
             seen.update(step["intent"] for step in story["steps"] if "intent" in step)
     assert set(domain_yaml["intents"]) - seen == set()
+
+
+def test_safety_intents_have_their_scale_and_hard_negatives_outnumber_them():
+    """Issue 15: at least 300 danger, 150 self-harm and 150 pressure examples, and 600 examples
+    of other intents that share their words (tests/nlu/spread.py counts them)."""
+    from tests.nlu.spread import hard_negatives
+
+    counts = examples_per_intent(ROOT / "data" / "nlu")
+    assert counts["report_danger"] >= 300
+    assert counts["report_self_harm"] >= 150
+    assert counts["report_pressure"] >= 150
+    negatives = hard_negatives(ROOT / "data" / "nlu")
+    assert sum(negatives.values()) >= 600
+    assert "ask_mutual_contact" in negatives and "out_of_scope" in negatives
