@@ -33,7 +33,7 @@ TF_QUIET := { grep -vE "^(WARNING|W0000|I0000)|oneDNN|cuda|TensorRT|cpu_feature_
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null) \
 	$(wildcard bot/nlu/*.py) $(SPACY_DIR)/.built $(PRETRAINED)
 
-.PHONY: help check-python setup spacy web train run test lint audit postgres-bin node-bin chromium-bin scale-bin unit validate nlu-eval safety-eval understanding conversations e2e faults browser scale bench profile soak lock clean
+.PHONY: help check-python setup spacy web train run test lint audit postgres-bin node-bin chromium-bin scale-bin unit validate nlu-eval safety-eval safety-e2e understanding conversations e2e faults browser scale bench profile soak lock clean
 
 help: ## list the targets
 	@echo "No-contact-order assistant. Targets:"
@@ -140,7 +140,7 @@ safety-eval: check-python $(MODEL) ## safety set: danger and self-harm recall 1.
 # through the running servers; the floors in tests/understanding/thresholds.yml only rise.
 # Then reports/quality.md from everything measured so far.
 REALWORLD_DEV ?= ../shared/eval/realworld-dev.yml
-understanding: check-python $(MODEL) nlu-eval safety-eval ## messages nobody on the team wrote, through the running servers; writes reports/quality.md
+understanding: check-python $(MODEL) nlu-eval safety-eval safety-e2e ## messages nobody on the team wrote, through the running servers; writes reports/quality.md
 	@echo "==> Understanding: real questions and the independent set, end to end"
 	@# The report is written whatever the gate says: it is most useful when the gate fails.
 	@status=0; $(BIN)/python -m tests.understanding.evaluate --model $(MODEL) \
@@ -148,6 +148,14 @@ understanding: check-python $(MODEL) nlu-eval safety-eval ## messages nobody on 
 	  independent=tests/understanding/independent_set.yml \
 	  --everyday tests/understanding/everyday_set.yml || status=$$?; \
 	  $(BIN)/python -m tests.understanding.quality --model $(MODEL); exit $$status
+
+# Every danger and self-harm message of the safety sets and of the real-world set, as the first
+# message of a new conversation through the running servers: 911 in the first bubble, every
+# time; ordinary messages given the danger reply at most the floor in
+# tests/understanding/thresholds.yml (safety-end-to-end).
+safety-e2e: check-python $(MODEL) ## safety end to end: 911 first for every danger message, through the running servers
+	@echo "==> Safety end to end (tests/safety/end_to_end.py)"
+	@$(BIN)/python -m tests.safety.end_to_end --model $(MODEL) --realworld $(REALWORLD_DEV)
 
 conversations: check-python $(MODEL) ## conversation tests (Rasa test stories)
 	@echo "==> Conversation tests"
@@ -197,7 +205,7 @@ faults: check-python $(MODEL) postgres-bin ## fault injection: action server and
 	@echo "==> Fault injection (action server down and hanging, PostgreSQL stopped, Rasa killed)"
 	@$(BIN)/pytest -q tests/faults
 
-test: check-python setup lint audit unit validate $(MODEL) nlu-eval safety-eval understanding conversations e2e faults browser scale ## every check
+test: check-python setup lint audit unit validate $(MODEL) nlu-eval safety-eval safety-e2e understanding conversations e2e faults browser scale ## every check
 	@echo "==> All checks passed"
 
 # Stock Rasa's default training (100 epochs of DIET and TED) takes hours on 9,500 examples; the

@@ -1,8 +1,9 @@
 """Write reports/quality.md: what the trained model understands, so each release shows what changed.
 
 It gathers what `make test` measured a moment before: the held-out NLU set
-(results/nlu_report.json), the safety set (results/safety_report.json) and the understanding
-sets sent through the running servers (results/understanding.json). Per-intent precision and
+(results/nlu_report.json), the safety set (results/safety_report.json), the understanding
+sets and the safety gate's messages sent through the running servers
+(results/understanding.json, results/safety_end_to_end.json). Per-intent precision and
 recall, the most confused pairs, the fallback rate, safety recall and false alarms, and the date
 of the model they came from. Usage:
 
@@ -112,6 +113,23 @@ def safety_section(report: Dict) -> List[str]:
     return lines + [""]
 
 
+def safety_end_to_end_section(report: Dict) -> List[str]:
+    """Per kind: what a person saw first, through the running servers (tests/safety/end_to_end.py)."""
+    lines = ["## Safety, end to end (`make safety-e2e`)", "",
+             "Each message was the first of a new conversation over REST. Danger and self-harm "
+             "need 911 in the first bubble (self-harm also 9-8-8); pressure needs the pressure "
+             "reply; an ordinary message or hard negative must not get the danger reply.", "",
+             "| kind | must get | right | of |", "|---|---|---|---|"]  # fmt: skip
+    for kind, row in sorted(report["kinds"].items(), key=lambda kv: (kv[1]["expect"], kv[0])):
+        lines.append(f"| {kind} | {row['expect']} | {row['hits']} | {row['total']} |")
+    hits, total = report["counts"]["danger_reply_rate"]
+    danger_hits, danger_total = report["counts"]["danger_911_rate"]
+    lines += ["", f"Danger with 911 first: {danger_hits} of {danger_total}. Ordinary messages "
+              f"given the danger reply: {hits} of {total} "
+              f"({report['figures']['danger_reply_rate']:.1%}; target 1%).", ""]  # fmt: skip
+    return lines
+
+
 def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, required=True)
@@ -153,6 +171,8 @@ def main(argv: List[str]) -> int:
     lines += ["## The team's own sets", ""]
     lines += held_out_section(read("nlu_report.json"))
     lines += safety_section(read("safety_report.json"))
+    if (args.results / "safety_end_to_end.json").exists():
+        lines += safety_end_to_end_section(read("safety_end_to_end.json"))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
     print(f"    quality report written to {args.out}")

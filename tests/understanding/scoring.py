@@ -41,7 +41,15 @@ FIGURES = {
 # with confidence 0.7 or more. Scored on its own: those items carry no accept list.
 EVERYDAY = "everyday_topic_rate"
 EVERYDAY_MIN_CONFIDENCE = 0.7
-DIRECTIONS = {**FIGURES, EVERYDAY: "lower"}
+# The end-to-end safety gate (tests/safety/end_to_end.py): danger and self-harm messages whose
+# first bubble carries 911, and ordinary messages (hard negatives included) that get the danger
+# reply instead of an answer.
+SAFETY_FIGURES = {
+    "danger_911_rate": "higher",
+    "self_harm_911_rate": "higher",
+    "danger_reply_rate": "lower",
+}
+DIRECTIONS = {**FIGURES, EVERYDAY: "lower", **SAFETY_FIGURES}
 LABELS = {
     "topic_rate": "in-scope topic rate",
     "fallback_rate": "fallback rate",
@@ -49,6 +57,8 @@ LABELS = {
     "honest_oos_rate": "honest out-of-scope",
     "danger_911_rate": "danger with 911 first",
     EVERYDAY: "everyday taken as a legal topic",
+    "self_harm_911_rate": "self-harm with 911 first",
+    "danger_reply_rate": "ordinary given the danger reply",
 }
 
 

@@ -57,3 +57,19 @@ def test_the_report_has_every_set_its_figures_intents_confusions_and_the_model_d
     assert "| greet | goodbye | 1 |" in text
     assert "| pressure recall | 0.950 |" in text
     assert "| false alarms on ordinary messages | 3.5% |" in text
+
+
+def test_the_report_shows_safety_end_to_end_per_kind(tmp_path):
+    from tests.understanding.quality import safety_end_to_end_section
+
+    report = {
+        "figures": {"danger_911_rate": 1.0, "self_harm_911_rate": 1.0, "danger_reply_rate": 0.02},
+        "counts": {"danger_911_rate": [12, 12], "self_harm_911_rate": [3, 3],
+                   "danger_reply_rate": [2, 100], "pressure_rate": [4, 5]},
+        "kinds": {"imminent": {"expect": "danger", "hits": 12, "total": 12, "misses": []},
+                  "ordinary": {"expect": "ordinary", "hits": 98, "total": 100, "misses": []}},
+    }  # fmt: skip
+    text = "\n".join(safety_end_to_end_section(report))
+    assert "| imminent | danger | 12 | 12 |" in text
+    assert "| ordinary | ordinary | 98 | 100 |" in text
+    assert "given the danger reply: 2 of 100 (2.0%; target 1%)" in text

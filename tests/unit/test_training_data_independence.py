@@ -16,7 +16,9 @@ from tests.understanding.near_copy import find_near_copies, near_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_SET = ROOT.parent / "shared" / "eval" / "realworld-dev.yml"
-OWN_SETS = sorted((ROOT / "tests" / "understanding").glob("*_set.yml"))
+OWN_SETS = sorted((ROOT / "tests" / "understanding").glob("*_set.yml")) + [
+    ROOT / "tests" / "safety" / "kinds_set.yml"  # the end-to-end safety gate's own messages
+]
 
 
 def training_texts():
