@@ -163,6 +163,31 @@ def assess(
     return None
 
 
+def figure_of_speech_only(
+    text: str,
+    sentence_rows: Sequence[Dict[str, Any]],
+    patterns: SafetyPatterns,
+    sentence_min_score: float = DEFAULT_SENTENCE_MIN_SCORES["report_danger"],
+) -> Optional[str]:
+    """The idiom, when it alone made the classifier read the message as danger.
+
+    Only for a message no danger phrase matched (the caller checks): every sentence that does
+    not hold the idiom must score below the sentence threshold, so "I shot you an email. He's
+    outside." is still danger.
+    """
+    clean = normalise(text or "")
+    idiom = patterns.first_match("figure_of_speech", clean)
+    if not idiom:
+        return None
+    for row in list(sentence_rows)[1:]:  # the first row is the whole message
+        sentence = normalise(str(row.get("text") or ""))
+        if patterns.first_match("figure_of_speech", sentence):
+            continue
+        if float(row.get("report_danger") or 0.0) >= sentence_min_score:
+            return None
+    return idiom
+
+
 def sentence_counts(clean: str, patterns: SafetyPatterns) -> bool:
     """Whether a sentence's own danger score may raise the alarm.
 
@@ -206,6 +231,24 @@ def apply_verdict(parse: Dict[str, Any], verdict: Verdict) -> Dict[str, Any]:
             "reason": verdict.reason,
             "detail": verdict.detail,  # the phrase matched, or the score that counted
             "original_intent": original.get("name"),
+        },
+    }
+
+
+def set_aside_danger(parse: Dict[str, Any], idiom: str) -> Dict[str, Any]:
+    """The parse with the next intent on top, when the classifier's danger guess came from a
+    figure of speech; `safety` tells staff what was set aside and why."""
+    danger = CATEGORY_INTENTS["danger"]
+    rest = [dict(r) for r in parse.get("intent_ranking") or [] if r.get("name") != danger]
+    top = dict(rest[0]) if rest else {"name": "nlu_fallback", "confidence": 1.0}
+    return {
+        "intent": {"name": top.get("name"), "confidence": top.get("confidence")},
+        "intent_ranking": rest,
+        "safety": {
+            "category": "none",
+            "reason": "figure of speech",
+            "detail": idiom,
+            "original_intent": danger,
         },
     }
 
@@ -281,6 +324,19 @@ if GraphComponent is not None:
                     message.get("sentence_safety") or [],
                     self.sentence_min_scores,
                 )
+                if verdict is None and intent.get(INTENT_NAME_KEY) == CATEGORY_INTENTS["danger"]:
+                    idiom = figure_of_speech_only(
+                        message.get(TEXT) or "",
+                        message.get("sentence_safety") or [],
+                        self.patterns,
+                        self.sentence_min_scores.get("report_danger", 0.8),
+                    )
+                    if idiom:
+                        parse = set_aside_danger({"intent_ranking": ranking}, idiom)
+                        intent = parse["intent"]
+                        message.set(INTENT, intent, add_to_output=True)
+                        message.set(INTENT_RANKING_KEY, parse["intent_ranking"], add_to_output=True)
+                        message.set("safety", parse["safety"], add_to_output=True)
                 if verdict is None:
                     flag = flag_entity(intent.get(INTENT_NAME_KEY))
                     if flag:

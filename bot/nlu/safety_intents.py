@@ -31,6 +31,8 @@ CLUE_LISTS = (
     "present_event",
     # A sentence whose own danger score must not raise the alarm (bot/nlu/safety.py).
     "not_current_danger",
+    # Figures of speech the classifier itself reads as danger ("I shot your office a message").
+    "figure_of_speech",
 )
 SAFETY_INTENTS = frozenset(CATEGORY_INTENTS.values())
 INTENT_CATEGORIES = {intent: category for category, intent in CATEGORY_INTENTS.items()}

@@ -327,3 +327,50 @@ def test_a_sentence_score_counts_only_for_a_sentence_that_may_be_danger_now(patt
     rows[1] = {"text": "He is walking up the driveway.", "report_danger": 0.9}
     verdict = assess(message, ranking_, patterns, sentence_rows=rows)
     assert verdict is not None and verdict.category == "danger"
+
+
+def _classifier_says_danger(text, rows=None):
+    from rasa.shared.nlu.training_data.message import Message
+
+    message = Message(data={"text": text})
+    message.set("intent", {"name": "report_danger", "confidence": 0.37})
+    message.set("intent_ranking", ranking(report_danger=0.37, request_human=0.10, greet=0.05))
+    message.set("sentence_safety", rows or [{"text": text, "report_danger": 0.37}])
+    return message
+
+
+def test_a_figure_of_speech_alone_does_not_make_danger():
+    from bot.nlu.safety import SafetyCheck
+
+    check = SafetyCheck(SafetyCheck.get_default_config())
+    message = _classifier_says_danger("I shot your office a message yesterday, is anyone there?")
+    check.process([message])
+    assert message.get("intent")["name"] == "request_human"
+    assert message.get("safety")["reason"] == "figure of speech"
+    assert not [e for e in message.get("entities") or [] if e["entity"] == "safety_flag"]
+
+
+@pytest.mark.parametrize(
+    "text, rows",
+    [
+        # another sentence is danger on its own
+        ("I shot you an email. He is standing in my kitchen.",
+         [{"text": "x", "report_danger": 0.9}, {"text": "I shot you an email.", "report_danger": 0.3},
+          {"text": "He is standing in my kitchen.", "report_danger": 0.95}]),
+        # no idiom: the classifier's danger stands
+        ("i need someone to call me back", None),
+    ],
+)  # fmt: skip
+def test_danger_stays_when_more_than_the_idiom_is_there(text, rows):
+    from bot.nlu.safety import SafetyCheck
+
+    check = SafetyCheck(SafetyCheck.get_default_config())
+    message = _classifier_says_danger(text, rows)
+    check.process([message])
+    assert message.get("intent")["name"] == "report_danger"
+
+
+def test_a_danger_phrase_wins_over_a_figure_of_speech(patterns):
+    verdict = assess("I'd kill for a callback, he's outside my house right now",
+                     ranking(report_danger=0.4), patterns)  # fmt: skip
+    assert verdict is not None and verdict.category == "danger"
