@@ -11,8 +11,14 @@ from bot.content.answers import content
 
 
 def source_lines(tags: List[str], catalogue: Dict[str, Dict[str, str]]) -> List[str]:
-    """One line per known source, in the order the answer cited them."""
-    return [f"- {catalogue[t]['title']}: {catalogue[t]['url']}" for t in tags if t in catalogue]
+    """One line per known source: official ones in the order the answer cited them, then any
+    second source (not official, kept for a reason), marked as such."""
+    known = [catalogue[t] for t in tags if t in catalogue]
+    ordered = [s for s in known if not s.get("second")] + [s for s in known if s.get("second")]
+    return [
+        f"- {s['title']}{' (second source)' if s.get('second') else ''}: {s['url']}"
+        for s in ordered
+    ]
 
 
 class ActionShowSources(Action):

@@ -28,8 +28,11 @@ def domain_yaml() -> Dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def legal_brief() -> str:
-    """The verified brief and its 2026 addendum, which every legal statement must trace to."""
-    files = [SHARED / "legal-brief.md", SHARED / "legal-changes-2026.md"]
+    """The verified brief, its 2026 addendum, and the independent legal review of 2026-12 (its
+    sources were read against the Criminal Code and the services' own pages): every legal
+    statement must trace to one of them."""
+    files = [SHARED / name for name in ("legal-brief.md", "legal-changes-2026.md",
+                                        "legal-review-2026-12.md")]  # fmt: skip
     missing = [str(f) for f in files if not f.exists()]
     if missing:
         pytest.fail(f"../shared must sit beside the repository; missing {missing}")

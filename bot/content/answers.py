@@ -110,6 +110,18 @@ def _topic(name: str, raw: Dict) -> Topic:
     )
 
 
+def role_keys(role: Optional[str], order: str) -> List[str]:
+    """Variant keys for a role-picked text, most specific first: "accused@probation", then
+    "default@probation" (where the law differs by order, that wins over the role), then
+    "accused", then "default"."""
+    keys = [f"{role}@{order}", f"default@{order}", role] if role else [f"default@{order}"]
+    return keys + ["default"]
+
+
+def _first(variants: Dict, keys: Sequence[str]):
+    return next((variants[key] for key in keys if key in variants), None)
+
+
 def _read(name: str) -> Dict:
     return yaml.safe_load((CONTENT_DIR / name).read_text(encoding="utf-8"))
 
@@ -180,11 +192,10 @@ class Content:
             bubbles.append(self._bubble(variant.text, variant.buttons, firm_contact))
             sources.extend(variant.sources)
 
-        step = self._pick(spec.next, role_key, order_key) if spec.next else None
-        step = step or self.next_steps.get(role_key or "default") or self.next_steps["default"]
+        step = self._next_step(spec, role_key, order_key)
         closing = [step.text]
         if spec.touches_contact:
-            closing.insert(0, self.reminders.get(role_key or "default", self.reminders["default"]))
+            closing.insert(0, _first(self.reminders, role_keys(role_key, order_key)))
             sources.extend(self.reminder_sources)
         if with_disclaimer:
             closing.append(self.prompt("disclaimer"))
@@ -214,17 +225,40 @@ class Content:
     def _pick(group: Optional[ChoiceGroup], role: Optional[str], order: str) -> Optional[Variant]:
         if group is None:
             return None
-        variants = group.variants
         if group.by == "order_type":
             keys = [order, "default"]
         elif group.by == "role":
-            keys = [f"{role}@{order}", role, "default"] if role else ["default"]
+            keys = role_keys(role, order)
         else:
             keys = ["default"]
-        for key in keys:
-            if key and key in variants:
+        return _first(group.variants, keys)
+
+    def _next_step(self, spec: Topic, role: Optional[str], order: str) -> Variant:
+        """The step that fits this person and this order.
+
+        The topic's own text wins: for this person and order, for anyone with this order, then
+        for this person. Then the usual step for this person and this order (a family
+        restraining order never goes to the Crown), the topic's text for anyone, and the usual
+        step for this person.
+        """
+        topic = spec.next.variants if spec.next else {}
+        steps = self.next_steps
+        if role:
+            combined = f"{role}@{order}"
+            keys = [
+                (topic, combined),
+                (topic, f"default@{order}"),
+                (topic, role),
+                (steps, combined),
+                (topic, "default"),
+                (steps, role),
+            ]
+        else:
+            keys = [(topic, f"default@{order}"), (steps, f"default@{order}"), (topic, "default")]
+        for variants, key in keys:
+            if key in variants:
                 return variants[key]
-        return None
+        return self.next_steps["default"]
 
     # --- for tests and reviewers -----------------------------------------------------------
 

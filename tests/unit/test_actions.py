@@ -8,6 +8,7 @@ from rasa_sdk.events import SlotSet
 from actions.answers import ActionAnswerQuestion
 from actions.clarify import ActionClarify
 from actions.sources import ActionShowSources, source_lines
+from bot.content.answers import content
 
 
 def slots_set(events):
@@ -158,7 +159,8 @@ async def test_sources_of_the_last_answer(dispatcher, tracker_for):
     await run(ActionShowSources(), dispatcher, tracker)
     assert "Criminal Code s. 519.1" in dispatcher.messages[0]["text"]
     assert "stepstojustice.ca" in dispatcher.messages[0]["text"]
-    assert "2026-11-26" in dispatcher.messages[1]["text"]
+    reviewed = content().topics["ask_how_to_lift"].reviewed
+    assert f"Last reviewed by the firm on {reviewed}" in dispatcher.messages[1]["text"]
 
 
 async def test_sources_before_any_answer(dispatcher, tracker_for):

@@ -53,3 +53,37 @@ def test_safety_responses_carry_sources_and_a_review_date(texts, domain_yaml):
             assert re.match(r"^\d{4}-\d{2}-\d{2}$", str(meta.get("reviewed", ""))), name
     unknown = {(n, t) for n, t in _domain_sources(domain_yaml) if t not in texts.sources}
     assert not unknown
+
+
+# Where a source people are shown may live: the law itself and official or primary legal
+# information (issue 16). Anything else must be marked `second`, with the reason.
+OFFICIAL = re.compile(
+    r"^https://(www\.)?(laws-lois\.justice\.gc\.ca|ontario\.ca|news\.ontario\.ca|"
+    r"attorneygeneral\.jus\.gov\.on\.ca|(newsite\.)?stepstojustice\.ca|legalaid\.on\.ca|"
+    r"lso\.ca|cleo\.on\.ca)/"
+)
+
+
+def test_sources_shown_with_answers_are_official_or_marked_second(texts):
+    shown = set()
+    for _topic, _role, _order, answer in texts.all_answers():
+        shown.update(answer.sources)
+    unofficial = {
+        tag: texts.sources[tag]["url"]
+        for tag in shown
+        if not OFFICIAL.match(texts.sources[tag]["url"]) and not texts.sources[tag].get("second")
+    }
+    assert not unofficial, unofficial
+
+
+def test_a_second_source_is_listed_after_the_official_ones():
+    from actions.sources import source_lines
+
+    catalogue = {
+        "A": {"title": "Guide", "url": "https://example.org/", "second": "a guide"},
+        "B": {"title": "Steps to Justice", "url": "https://stepstojustice.ca/x"},
+    }
+    assert source_lines(["A", "B"], catalogue) == [
+        "- Steps to Justice: https://stepstojustice.ca/x",
+        "- Guide (second source): https://example.org/",
+    ]
