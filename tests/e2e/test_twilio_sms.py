@@ -26,12 +26,13 @@ FIRM_NUMBER = "+14165550000"
 
 # Each test texts from a number no other test used, so each starts a new conversation: with
 # four random digits, two of the session's numbers met now and then, and the second test saw
-# the first one's conversation (no privacy notice, a turn that was not the first).
-_NUMBERS = iter(random.sample(range(10_000_000), 1_000))
+# the first one's conversation (no privacy notice, a turn that was not the first). The numbers
+# stay in 416-555 so that each is also a valid phone number for the booking form.
+_SUFFIXES = iter(random.sample(range(10_000), 1_000))
 
 
 def new_number() -> str:
-    return f"+1416{next(_NUMBERS):07d}"
+    return f"+1416555{next(_SUFFIXES):04d}"
 
 
 def post(stack, params: Dict[str, str], url: str = TWILIO_PUBLIC_URL, token: str = TWILIO_TOKEN,
