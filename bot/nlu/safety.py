@@ -235,11 +235,11 @@ def apply_verdict(parse: Dict[str, Any], verdict: Verdict) -> Dict[str, Any]:
     }
 
 
-def set_aside_danger(parse: Dict[str, Any], idiom: str) -> Dict[str, Any]:
+def set_aside_danger(ranking: Sequence[Dict[str, Any]], idiom: str) -> Dict[str, Any]:
     """The parse with the next intent on top, when the classifier's danger guess came from a
     figure of speech; `safety` tells staff what was set aside and why."""
     danger = CATEGORY_INTENTS["danger"]
-    rest = [dict(r) for r in parse.get("intent_ranking") or [] if r.get("name") != danger]
+    rest = [dict(r) for r in ranking if r.get("name") != danger]
     top = dict(rest[0]) if rest else {"name": "nlu_fallback", "confidence": 1.0}
     return {
         "intent": {"name": top.get("name"), "confidence": top.get("confidence")},
@@ -332,7 +332,7 @@ if GraphComponent is not None:
                         self.sentence_min_scores.get("report_danger", 0.8),
                     )
                     if idiom:
-                        parse = set_aside_danger({"intent_ranking": ranking}, idiom)
+                        parse = set_aside_danger(ranking, idiom)
                         intent = parse["intent"]
                         message.set(INTENT, intent, add_to_output=True)
                         message.set(INTENT_RANKING_KEY, parse["intent_ranking"], add_to_output=True)
